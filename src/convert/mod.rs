@@ -1,0 +1,203 @@
+//! Photo conversion, pure: bytes in, JPEG bytes out. No I/O, no browser APIs, no clock (the
+//! file's modification time is passed in), so the same code runs in a wasm worker, in the CLI
+//! and in tests.
+//!
+//! One file per job: `sniff` (what is this file), `limits` (refuse pixel bombs before
+//! allocating), `decode` (upright RGB), `metadata` and `exif` (what travels to the JPEG),
+//! `jpeg` (encode), `error` (what the user is told).
+
+mod decode;
+mod error;
+mod exif;
+mod jpeg;
+mod limits;
+mod metadata;
+mod sniff;
+
+use serde::Serialize;
+
+pub use error::ConvertError;
+pub use sniff::{sniff_format, Format, VideoKind};
+
+/// How to convert.
+#[derive(Debug, Clone, Serialize)]
+pub struct ConvertOptions {
+    /// JPEG quality, 1–100.
+    pub quality: u8,
+    /// Images with more pixels than this are refused before decoding.
+    pub max_pixels: u64,
+    /// Write a capture date from `last_modified_ms` when the photo has none.
+    pub date_rescue: bool,
+    /// The file's modification time, in ms since the Unix epoch (UTC).
+    pub last_modified_ms: Option<i64>,
+}
+
+impl Default for ConvertOptions {
+    fn default() -> Self {
+        Self {
+            quality: 92,
+            max_pixels: 250_000_000,
+            date_rescue: true,
+            last_modified_ms: None,
+        }
+    }
+}
+
+/// What to upload for one input file.
+#[derive(Debug, Clone, Serialize)]
+pub enum Conversion {
+    /// Already what iCloud takes (a real JPEG, or a video): upload the original bytes unchanged.
+    Unchanged {
+        format: Format,
+    },
+    Converted(Jpeg),
+}
+
+/// A converted photo.
+#[derive(Debug, Clone, Serialize)]
+pub struct Jpeg {
+    #[serde(skip)]
+    pub bytes: Vec<u8>,
+    pub width: u32,
+    pub height: u32,
+    /// The format the photo was converted from.
+    pub source: Format,
+    pub kept: KeptMetadata,
+}
+
+/// Which of the source's metadata made it into the JPEG.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct KeptMetadata {
+    pub exif: bool,
+    pub icc: bool,
+    pub xmp: bool,
+    /// A capture date was written from the file's modification time.
+    pub date_rescued: bool,
+}
+
+/// Converts one file to JPEG, or says to upload it as it is.
+pub fn convert(input: &[u8], options: &ConvertOptions) -> Result<Conversion, ConvertError> {
+    if input.is_empty() {
+        return Err(ConvertError::Empty);
+    }
+    let format = sniff_format(input);
+    match format {
+        Format::Jpeg | Format::Video(_) => return Ok(Conversion::Unchanged { format }),
+        Format::Avif => return Err(ConvertError::Unsupported { format: "AVIF" }),
+        Format::Unknown => {
+            return Err(ConvertError::NotAPhoto {
+                what: sniff::describe_non_photo(input),
+            })
+        }
+        _ => {}
+    }
+    if let Some((width, height)) = limits::declared_dimensions(format, input) {
+        limits::check_pixel_budget(width, height, options.max_pixels)?;
+    }
+    let decoded = decode::decode(format, input, options.max_pixels)?;
+    let rescue_date_ms = options.last_modified_ms.filter(|_| options.date_rescue);
+    let metadata = metadata::carry_metadata(
+        decoded.metadata,
+        rescue_date_ms,
+        decoded.width,
+        decoded.height,
+    );
+    let bytes = jpeg::encode_jpeg(
+        &decoded.rgb,
+        decoded.width,
+        decoded.height,
+        options.quality,
+        &metadata,
+    )?;
+    Ok(Conversion::Converted(Jpeg {
+        bytes,
+        width: decoded.width,
+        height: decoded.height,
+        source: format,
+        kept: metadata.kept,
+    }))
+}
+
+/// The upright 8-bit RGB pixels (flattened on white) that [`convert`] would encode, as
+/// `(width, height, pixels)`: for tests and benchmarks that compare decoders.
+#[doc(hidden)]
+pub fn decode_rgb8(
+    input: &[u8],
+    options: &ConvertOptions,
+) -> Result<(u32, u32, Vec<u8>), ConvertError> {
+    let format = sniff_format(input);
+    if let Some((width, height)) = limits::declared_dimensions(format, input) {
+        limits::check_pixel_budget(width, height, options.max_pixels)?;
+    }
+    let decoded = decode::decode(format, input, options.max_pixels)?;
+    Ok((decoded.width, decoded.height, decoded.rgb))
+}
+
+/// The name to give the converted file: the original's with its last extension replaced by
+/// `.jpg` ("IMG_0001.HEIC" → "IMG_0001.jpg", "a.b.png" → "a.b.jpg", "noext" → "noext.jpg").
+pub fn jpeg_file_name(original: &str) -> String {
+    let stem = match original.rfind('.') {
+        // A leading dot (".hidden") is a name, not an extension.
+        Some(dot) if dot > 0 => &original[..dot],
+        _ => original,
+    };
+    format!("{stem}.jpg")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn jpeg_file_name_replaces_only_the_last_extension() {
+        assert_eq!(jpeg_file_name("IMG_0001.HEIC"), "IMG_0001.jpg");
+        assert_eq!(jpeg_file_name("a.b.png"), "a.b.jpg");
+        assert_eq!(jpeg_file_name("noext"), "noext.jpg");
+        assert_eq!(jpeg_file_name(".hidden"), ".hidden.jpg");
+    }
+
+    #[test]
+    fn empty_input_is_an_error() {
+        let err = convert(&[], &ConvertOptions::default()).unwrap_err();
+        assert_eq!(err.to_string(), "the file is empty");
+    }
+
+    #[test]
+    fn names_what_a_non_photo_is() {
+        let err = convert(b"%PDF-1.7\n", &ConvertOptions::default()).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "not a photo photolift can convert: a PDF document"
+        );
+        let err = convert(b"hello world\n", &ConvertOptions::default()).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "not a photo photolift can convert: a text file"
+        );
+    }
+
+    #[test]
+    fn avif_is_refused_plainly() {
+        let avif = b"\0\0\0\x1cftypavif\0\0\0\0avifmif1miaf";
+        let err = convert(avif, &ConvertOptions::default()).unwrap_err();
+        assert_eq!(err.to_string(), "AVIF is not supported yet");
+    }
+
+    #[test]
+    fn videos_and_jpegs_pass_through() {
+        let mov = b"\0\0\0\x14ftypqt  \0\0\x02\0qt  ";
+        assert!(matches!(
+            convert(mov, &ConvertOptions::default()),
+            Ok(Conversion::Unchanged {
+                format: Format::Video(VideoKind::Mov)
+            })
+        ));
+        let jpeg = [0xFF, 0xD8, 0xFF, 0xE0, 0, 0];
+        assert!(matches!(
+            convert(&jpeg, &ConvertOptions::default()),
+            Ok(Conversion::Unchanged {
+                format: Format::Jpeg
+            })
+        ));
+    }
+}

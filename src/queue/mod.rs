@@ -1,0 +1,31 @@
+//! The upload plan: per-file state machine, batching, retry with backoff, duplicate keys and the
+//! resume journal.
+//!
+//! Pure: no browser, no I/O, no clock. The web shell passes the time in as `now_ms` and reports
+//! what workers and the page did; the plan answers what to do next. See DESIGN.md §1.
+
+mod batch;
+mod calendar;
+mod config;
+mod duplicates;
+mod error;
+mod journal;
+mod plan;
+mod report;
+mod retry;
+mod state;
+mod stats;
+
+pub use batch::BatchInFlight;
+pub use calendar::utc_date_from_ms;
+pub use config::PlanConfig;
+pub use duplicates::normalise_content_key;
+pub use error::QueueError;
+pub use journal::JournalEntry;
+pub use plan::{
+    KeyCheck, PlanState, ResumeState, Summary, UploadPlan, ALREADY_THERE_NOTE, CANCELLED_REASON,
+};
+pub use report::{csv_field, report_csv, report_json, report_rows, ReportRow};
+pub use retry::RetryPolicy;
+pub use state::{FileId, FileState, PlannedFile};
+pub use stats::Stats;

@@ -1,0 +1,159 @@
+//! The panel: an extension page in an iframe on the iCloud Photos page. It owns the plan (the pure
+//! `queue`), the worker pool, and the link to the content script; every input (DOM events, worker
+//! messages, page messages, the clock) becomes one `Event` handled by `Driver::handle`.
+
+mod dom;
+mod driver;
+mod intake;
+mod view;
+
+use super::pool::{Pool, WorkerSignal};
+use driver::{Driver, Event};
+use std::cell::RefCell;
+use std::rc::{Rc, Weak};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{DragEvent, Event as DomEvent, MessageEvent};
+
+const TICK_MS: u32 = 500;
+
+pub struct Panel;
+
+type Shared = Rc<RefCell<Option<Driver>>>;
+
+/// Delivers an event to the driver. Events arrive from the JS event loop, one at a time, so the
+/// driver is never borrowed twice.
+fn deliver(shared: &Weak<RefCell<Option<Driver>>>, event: Event) {
+    let Some(shared) = shared.upgrade() else {
+        return;
+    };
+    let mut guard = shared.borrow_mut();
+    if let Some(driver) = guard.as_mut() {
+        if let Err(error) = driver.handle(event) {
+            web_sys::console::error_2(&"photolift panel:".into(), &error);
+        }
+    }
+}
+
+impl Panel {
+    pub fn start(worker_url: String) -> Result<(), JsValue> {
+        let shared: Shared = Rc::new(RefCell::new(None));
+        let weak = Rc::downgrade(&shared);
+
+        let signal_target = weak.clone();
+        let pool = Pool::new(
+            worker_url,
+            Pool::size_for_machine(),
+            Rc::new(move |signal: WorkerSignal| deliver(&signal_target, Event::Worker(signal))),
+        )?;
+        let mount = dom::document()
+            .get_element_by_id("photolift-root")
+            .ok_or("no #photolift-root")?;
+        let view = view::View::build(&mount)?;
+        wire_dom(&view, &weak)?;
+        *shared.borrow_mut() = Some(Driver::new(view, pool));
+
+        wire_page(&weak)?;
+        let tick_target = weak.clone();
+        gloo::timers::callback::Interval::new(TICK_MS, move || deliver(&tick_target, Event::Tick))
+            .forget();
+        // The panel lives as long as its page: nothing ever drops this.
+        std::mem::forget(shared);
+        Ok(())
+    }
+}
+
+fn listen<E: wasm_bindgen::convert::FromWasmAbi + 'static>(
+    target: &web_sys::EventTarget,
+    kind: &str,
+    handler: impl FnMut(E) + 'static,
+) -> Result<(), JsValue> {
+    let closure = Closure::<dyn FnMut(E)>::new(handler);
+    target.add_event_listener_with_callback(kind, closure.as_ref().unchecked_ref())?;
+    closure.forget();
+    Ok(())
+}
+
+fn wire_dom(view: &view::View, weak: &Weak<RefCell<Option<Driver>>>) -> Result<(), JsValue> {
+    for input in [&view.files_input, &view.folder_input] {
+        let target = weak.clone();
+        let picked = input.clone();
+        listen(input, "change", move |_: DomEvent| {
+            if let Some(files) = picked.files() {
+                deliver(&target, Event::Picked(intake::from_file_list(&files)));
+            }
+            // Let the same files be picked again later.
+            picked.set_value("");
+        })?;
+    }
+    let target = weak.clone();
+    listen(&view.drop_zone, "click", move |event: DomEvent| {
+        let action = event
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|el| el.get_attribute("data-action"));
+        if let Some(action) = action {
+            event.prevent_default();
+            deliver(&target, Event::PickRequested(action));
+        }
+    })?;
+    let zone = view.drop_zone.clone();
+    listen(&view.drop_zone, "dragover", move |event: DragEvent| {
+        event.prevent_default();
+        let _ = zone.class_list().add_1("over");
+    })?;
+    let zone = view.drop_zone.clone();
+    listen(&view.drop_zone, "dragleave", move |_: DragEvent| {
+        let _ = zone.class_list().remove_1("over");
+    })?;
+    let target = weak.clone();
+    let zone = view.drop_zone.clone();
+    listen(&view.drop_zone, "drop", move |event: DragEvent| {
+        event.prevent_default();
+        let _ = zone.class_list().remove_1("over");
+        if let Some(transfer) = event.data_transfer() {
+            intake::from_drop(transfer, target.clone());
+        }
+    })?;
+    let target = weak.clone();
+    listen(&view.hide_button, "click", move |_: DomEvent| {
+        deliver(&target, Event::ToggleExpanded)
+    })?;
+    Ok(())
+}
+
+/// The content script hands us a MessagePort after the panel loads; only iCloud origins may.
+fn wire_page(weak: &Weak<RefCell<Option<Driver>>>) -> Result<(), JsValue> {
+    let window = web_sys::window().ok_or("no window")?;
+    let target = weak.clone();
+    listen(&window, "message", move |event: MessageEvent| {
+        if !super::page_link::PAGE_ORIGINS.contains(&event.origin().as_str()) {
+            return;
+        }
+        let is_connect = js_sys::Reflect::get(&event.data(), &"photolift".into())
+            .ok()
+            .and_then(|v| v.as_string())
+            .is_some_and(|v| v == "connect");
+        let Some(port) = event.ports().get(0).dyn_into::<web_sys::MessagePort>().ok() else {
+            return;
+        };
+        if !is_connect {
+            return;
+        }
+        let messages = target.clone();
+        let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+            deliver(&messages, Event::Page(event.data()));
+        });
+        port.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        on_message.forget();
+        deliver(&target, Event::Connected(port));
+    })?;
+    // Tell the content script we listen now; it answers with the port. Nothing private is in
+    // this message, so any parent origin may see it.
+    let ready = js_sys::Object::new();
+    js_sys::Reflect::set(&ready, &"photolift".into(), &"panel-ready".into())?;
+    window
+        .parent()?
+        .ok_or("the panel has no parent page")?
+        .post_message(&ready, "*")
+}

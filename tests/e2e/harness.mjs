@@ -1,0 +1,103 @@
+// Starts Debian Chromium (optionally with the extension loaded) pointed at the iCloud stand-in,
+// driven by playwright-core. Facts this relies on (DESIGN.md §3): Playwright's `headless: true`
+// on Chromium 156 is the new headless and loads extensions; /usr/lib/chromium/chromium starts
+// faster than the /usr/bin/chromium wrapper; the extension id depends on the folder's absolute
+// path, so it is read from the service worker's URL (or computed the way Chromium does).
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import { PHOTOS_URL, chromiumFlags } from '../standin/server.mjs';
+
+export const APP_FRAME_PATH = '/applications/photos3/';
+const APP_FRAME_URL = `https://www.icloud.com${APP_FRAME_PATH}`;
+
+export function chromiumExecutable() {
+  return existsSync('/usr/lib/chromium/chromium') ? '/usr/lib/chromium/chromium' : '/usr/bin/chromium';
+}
+
+/**
+ * @param {{extensionDir?: string, standin: {port: number} | number, headless?: boolean}} options
+ * @returns {Promise<{context: import('playwright-core').BrowserContext, extensionId: string|null,
+ *   userDataDir: string, close(): Promise<void>}>}
+ */
+export async function launch({ extensionDir, standin, headless = true } = {}) {
+  const port = typeof standin === 'number' ? standin : standin?.port;
+  if (!port) throw new Error('launch: pass the stand-in (or its port) as `standin`');
+  const dir = extensionDir ? realpathSync(extensionDir) : null;
+  const userDataDir = mkdtempSync(join(tmpdir(), 'photolift-profile-'));
+  let context;
+  try {
+    context = await chromium.launchPersistentContext(userDataDir, {
+      executablePath: chromiumExecutable(),
+      headless,
+      ignoreHTTPSErrors: true,
+      // Playwright passes --disable-extensions by default. Chromium 156 lets --disable-extensions-except
+      // win over it, but we drop it so loading the extension does not hang on that precedence.
+      ignoreDefaultArgs: dir ? ['--disable-extensions'] : [],
+      args: [
+        '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+        '--disable-sync', '--no-first-run',
+        ...chromiumFlags(port),
+        ...(dir ? [`--disable-extensions-except=${dir}`, `--load-extension=${dir}`] : []),
+      ],
+    });
+  } catch (error) {
+    rmSync(userDataDir, { recursive: true, force: true });
+    throw error;
+  }
+  const close = async () => {
+    await context.close().catch(() => {});
+    rmSync(userDataDir, { recursive: true, force: true });
+  };
+  try {
+    const extensionId = dir ? await findExtensionId(context, dir) : null;
+    return { context, extensionId, userDataDir, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+async function findExtensionId(context, dir) {
+  const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+  if (!manifest.background?.service_worker) return computeExtensionId(dir, manifest);
+  const worker = context.serviceWorkers().find((w) => w.url().startsWith('chrome-extension://'))
+    ?? await context.waitForEvent('serviceworker', {
+      predicate: (w) => w.url().startsWith('chrome-extension://'),
+      timeout: 10_000,
+    }).catch(() => {
+      throw new Error(`launch: no service worker from ${dir} within 10 s (did the extension fail to load?)`);
+    });
+  return new URL(worker.url()).host;
+}
+
+// Chromium's id for an unpacked extension: the first 128 bits of SHA-256 over the manifest
+// `key` (DER, when pinned) or else the absolute path, written with the letters a–p.
+export function computeExtensionId(dir, manifest = {}) {
+  const input = manifest.key ? Buffer.from(manifest.key, 'base64') : Buffer.from(dir);
+  const hex = createHash('sha256').update(input).digest('hex').slice(0, 32);
+  return [...hex].map((digit) => String.fromCharCode(97 + parseInt(digit, 16))).join('');
+}
+
+/** Waits for the Photos app iframe of a page showing the shell, and for the app to have rendered. */
+export async function appFrame(page, { timeout = 10_000 } = {}) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const frame = page.frames().find((f) => f.url().startsWith(APP_FRAME_URL));
+    if (frame) {
+      await frame.waitForSelector('.PhotosRootContent', { timeout: Math.max(1, deadline - Date.now()) });
+      return frame;
+    }
+    if (Date.now() > deadline) throw new Error(`appFrame: no ${APP_FRAME_PATH} frame in ${page.url()}`);
+    await page.waitForTimeout(50);
+  }
+}
+
+/** Opens https://www.icloud.com/photos/ in a new tab; resolves to {page, app} (app = the Photos frame). */
+export async function openPhotos(context) {
+  const page = await context.newPage();
+  await page.goto(PHOTOS_URL);
+  return { page, app: await appFrame(page) };
+}

@@ -1,0 +1,59 @@
+// Reading the photolift panel through its test contract (DESIGN.md §3): iframe#photolift-panel,
+// input[data-testid=photolift-files], [data-testid=photolift-file] rows, [data-testid=photolift-summary].
+
+/** The panel's frame inside the Photos page, once the panel has rendered. */
+export async function panelFrame(page, { timeout = 15_000 } = {}) {
+  const handle = await page.waitForSelector('iframe#photolift-panel', { state: 'attached', timeout });
+  const frame = await handle.contentFrame();
+  await frame.waitForSelector('[data-testid=photolift-summary]', { state: 'attached', timeout });
+  return frame;
+}
+
+export async function summary(panel) {
+  return panel.locator('[data-testid=photolift-summary]').evaluate((el) => ({
+    total: Number(el.dataset.total),
+    uploaded: Number(el.dataset.uploaded),
+    skipped: Number(el.dataset.skipped),
+    failed: Number(el.dataset.failed),
+    state: el.dataset.state,
+  }));
+}
+
+/** Waits until `predicate(summary)` holds; fails with the last summary and rows when it never does. */
+export async function waitForSummary(panel, predicate, timeout = 60_000) {
+  const deadline = Date.now() + timeout;
+  let last;
+  while (Date.now() < deadline) {
+    last = await summary(panel);
+    if (predicate(last)) return last;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  const detail = (await rows(panel)).map((r) => `${r.name}: ${r.state} ${r.message}`).join('\n');
+  throw new Error(`panel summary never matched; last ${JSON.stringify(last)}\n${detail}`);
+}
+
+export async function rows(panel) {
+  return panel.locator('[data-testid=photolift-file]').evaluateAll((els) => els.map((el) => ({
+    name: el.dataset.name,
+    state: el.dataset.state,
+    message: el.querySelector('.message')?.textContent ?? '',
+  })));
+}
+
+/** Records every error toast the Photos app shows from now on (they vanish after a few seconds). */
+export async function recordToasts(app) {
+  await app.evaluate(() => {
+    window.__photoliftTestToasts = [];
+    const seen = new WeakSet();
+    const scan = () => {
+      for (const el of document.querySelectorAll('[role=alert], .ErrorToast')) {
+        if (!seen.has(el)) {
+          seen.add(el);
+          window.__photoliftTestToasts.push(el.textContent.trim());
+        }
+      }
+    };
+    new MutationObserver(scan).observe(document.documentElement, { childList: true, subtree: true });
+    scan();
+  });
+}

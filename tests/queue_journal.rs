@@ -1,0 +1,295 @@
+//! The resume journal: what the plan writes, and rebuilding the plan from it after a crash,
+//! including a crash between handing a file to the page and the page confirming it.
+
+use photolift::queue::{
+    FileId, FileState, JournalEntry, KeyCheck, PlanConfig, PlanState, UploadPlan,
+};
+
+fn key_for(n: u32) -> String {
+    format!("{n:064x}")
+}
+
+/// 2026-11-20T12:00:00Z
+const NOV_20: u64 = 1_795_176_000_000;
+
+/// A session that dies with files in every state. Returns its journal as the store keeps it
+/// (JSON lines) and the ids of: uploaded, handed-unconfirmed, ready, queued, duplicate, failed.
+fn crashed_session() -> (Vec<String>, [FileId; 6]) {
+    let mut plan = UploadPlan::new(PlanConfig {
+        batch_size: 2,
+        max_converting: 6,
+        ..PlanConfig::default()
+    })
+    .unwrap();
+    let uploaded = plan.add_file("IMG_0001.HEIC", 1_000, 11);
+    let handed = plan.add_file("IMG_0002.HEIC", 2_000, 22);
+    let ready = plan.add_file("IMG_0003.HEIC", 3_000, 33);
+    let duplicate = plan.add_file("IMG_0001 copy.HEIC", 1_000, 11);
+    let failed = plan.add_file("broken.heic", 5, 55);
+    let queued = plan.add_file("IMG_0004.HEIC", 4_000, 44);
+
+    plan.next_to_convert(NOV_20).unwrap();
+    plan.next_to_convert(NOV_20).unwrap();
+    plan.converted(uploaded, &key_for(1), NOV_20).unwrap();
+    plan.converted(handed, &key_for(2), NOV_20).unwrap();
+    assert_eq!(plan.next_batch(NOV_20), Some(vec![uploaded, handed]));
+    plan.upload_succeeded(uploaded, NOV_20 + 1_000).unwrap();
+    plan.next_to_convert(NOV_20).unwrap();
+    plan.next_to_convert(NOV_20).unwrap();
+    plan.next_to_convert(NOV_20).unwrap();
+    plan.converted(ready, &key_for(3), NOV_20).unwrap();
+    assert_eq!(
+        plan.converted(duplicate, &key_for(1), NOV_20),
+        Ok(FileState::Skipped)
+    );
+    plan.conversion_failed(failed, "the HEIC file is damaged")
+        .unwrap();
+    // The tab dies here: `handed` is with the page, `ready` waits, `queued` never started.
+
+    let lines = plan
+        .take_journal()
+        .iter()
+        .map(|entry| serde_json::to_string(entry).unwrap())
+        .collect();
+    (lines, [uploaded, handed, ready, queued, duplicate, failed])
+}
+
+fn parse(lines: &[String]) -> Vec<JournalEntry> {
+    lines
+        .iter()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect()
+}
+
+#[test]
+fn the_plan_writes_one_fact_per_step() {
+    let mut plan = UploadPlan::new(PlanConfig::default()).unwrap();
+    let id = plan.add_file("a.heic", 10, 20);
+    plan.next_to_convert(0).unwrap();
+    plan.converted(id, &key_for(1), 0).unwrap();
+    plan.next_batch(0).unwrap();
+    plan.upload_succeeded(id, 99).unwrap();
+    assert_eq!(
+        plan.take_journal(),
+        vec![
+            JournalEntry::Added {
+                id,
+                name: "a.heic".into(),
+                size: 10,
+                last_modified_ms: 20
+            },
+            JournalEntry::Keyed {
+                id,
+                key: key_for(1)
+            },
+            JournalEntry::HandedToPage { id, attempt: 1 },
+            JournalEntry::Uploaded {
+                id,
+                key: key_for(1),
+                at_ms: 99
+            },
+        ]
+    );
+    assert!(plan.take_journal().is_empty());
+}
+
+#[test]
+fn replay_keeps_outcomes_and_marks_the_unconfirmed_hand_off_uncertain() {
+    let (lines, [uploaded, handed, ready, queued, duplicate, failed]) = crashed_session();
+    let resume = UploadPlan::replay(PlanConfig::default(), &parse(&lines)).unwrap();
+    let plan = &resume.plan;
+
+    assert_eq!(plan.file(uploaded).unwrap().state, FileState::Uploaded);
+    assert_eq!(plan.file(duplicate).unwrap().state, FileState::Skipped);
+    assert_eq!(
+        plan.file(duplicate).unwrap().reason.as_deref(),
+        Some("same photo as IMG_0001.HEIC in this drop")
+    );
+    assert_eq!(plan.file(failed).unwrap().state, FileState::Failed);
+
+    assert_eq!(resume.uncertain, vec![handed]);
+    let handed_file = plan.file(handed).unwrap();
+    assert_eq!(handed_file.state, FileState::Queued);
+    assert!(handed_file.uncertain);
+    assert_eq!(handed_file.attempts, 1);
+    assert_eq!(handed_file.content_key, Some(key_for(2)));
+    for id in [handed, ready, queued] {
+        let file = plan.file(id).unwrap();
+        assert_eq!(file.state, FileState::Queued);
+        assert!(file.needs_original);
+    }
+
+    assert_eq!(
+        resume.known_uploaded.get(&key_for(1)).map(String::as_str),
+        Some("2026-11-20")
+    );
+    assert_eq!(resume.known_uploaded.len(), 1);
+    assert_eq!(resume.ignored_entries, 0);
+
+    let summary = plan.summary();
+    assert_eq!(summary.awaiting_original, 3);
+    assert_eq!(summary.state, PlanState::Idle);
+}
+
+#[test]
+fn the_uncertain_file_goes_again_once_its_original_is_back_and_409_settles_it() {
+    let (lines, [uploaded, handed, _, _, _, _]) = crashed_session();
+    let mut plan = UploadPlan::replay(PlanConfig::default(), &parse(&lines))
+        .unwrap()
+        .plan;
+    assert_eq!(plan.next_to_convert(0), None, "no original yet");
+
+    assert_eq!(
+        plan.match_resumed_file("IMG_0002.HEIC", 2_000, 22),
+        Some(handed)
+    );
+    assert_eq!(plan.confirm_key(handed, &key_for(2)), Ok(KeyCheck::Same));
+    assert_eq!(plan.next_to_convert(0), Some(handed));
+    assert_eq!(plan.converted(handed, &key_for(2), 0), Ok(FileState::Ready));
+    assert_eq!(plan.next_batch(0), Some(vec![handed]));
+    // The page reports "already there": the first hand-off had made it after all.
+    plan.upload_already_there(handed, 5).unwrap();
+    let file = plan.file(handed).unwrap();
+    assert_eq!(file.state, FileState::Uploaded);
+    assert_eq!(file.attempts, 2);
+    assert!(!file.uncertain);
+
+    // An uploaded file dropped again is found, and there is nothing to do for it.
+    assert_eq!(
+        plan.match_resumed_file("IMG_0001.HEIC", 1_000, 11),
+        Some(uploaded)
+    );
+    assert_eq!(plan.file(uploaded).unwrap().state, FileState::Uploaded);
+    assert_eq!(plan.match_resumed_file("IMG_0001.HEIC", 1_000, 11), None);
+    assert_eq!(plan.match_resumed_file("IMG_0002.HEIC", 2_000, 999), None);
+}
+
+#[test]
+fn a_different_photo_with_the_same_name_size_and_date_is_not_taken_for_the_old_one() {
+    let (lines, [_, _, ready, _, _, _]) = crashed_session();
+    let mut plan = UploadPlan::replay(PlanConfig::default(), &parse(&lines))
+        .unwrap()
+        .plan;
+    assert_eq!(
+        plan.match_resumed_file("IMG_0003.HEIC", 3_000, 33),
+        Some(ready)
+    );
+    assert_eq!(plan.summary().awaiting_original, 2);
+    assert_eq!(
+        plan.confirm_key(ready, &key_for(99)),
+        Ok(KeyCheck::Different)
+    );
+    assert!(plan.file(ready).unwrap().needs_original);
+    assert_eq!(plan.summary().awaiting_original, 3);
+    assert_eq!(plan.next_to_convert(0), None);
+    // The right file can still be matched later.
+    assert_eq!(
+        plan.match_resumed_file("IMG_0003.HEIC", 3_000, 33),
+        Some(ready)
+    );
+    assert_eq!(plan.confirm_key(ready, &key_for(3)), Ok(KeyCheck::Same));
+}
+
+#[test]
+fn a_file_never_hashed_has_nothing_to_confirm_and_new_files_get_fresh_ids() {
+    let (lines, [_, _, _, queued, _, failed]) = crashed_session();
+    let mut plan = UploadPlan::replay(PlanConfig::default(), &parse(&lines))
+        .unwrap()
+        .plan;
+    assert_eq!(
+        plan.match_resumed_file("IMG_0004.HEIC", 4_000, 44),
+        Some(queued)
+    );
+    assert_eq!(
+        plan.confirm_key(queued, &key_for(4)),
+        Ok(KeyCheck::NotKeyedBefore)
+    );
+
+    let new = plan.add_file("IMG_0001 again.HEIC", 1_000, 0);
+    assert!(new.0 > queued.0 && new.0 > failed.0);
+    // Bytes the journal saw uploaded are skipped with the date of that upload.
+    assert_eq!(plan.next_to_convert(0), Some(queued));
+    assert_eq!(plan.next_to_convert(0), Some(new));
+    assert_eq!(plan.converted(new, &key_for(1), 0), Ok(FileState::Skipped));
+    assert_eq!(
+        plan.file(new).unwrap().reason.as_deref(),
+        Some("already in iCloud Photos via photolift on 2026-11-20")
+    );
+}
+
+#[test]
+fn the_journal_of_the_resumed_session_continues_the_old_one() {
+    let (lines, [_, handed, _, _, _, _]) = crashed_session();
+    let mut entries = parse(&lines);
+    let mut plan = UploadPlan::replay(PlanConfig::default(), &entries)
+        .unwrap()
+        .plan;
+    assert!(plan.take_journal().is_empty(), "replay writes nothing");
+    plan.match_resumed_file("IMG_0002.HEIC", 2_000, 22).unwrap();
+    plan.next_to_convert(0).unwrap();
+    plan.converted(handed, &key_for(2), 0).unwrap();
+    plan.next_batch(0).unwrap();
+    plan.upload_succeeded(handed, 7).unwrap();
+    entries.extend(plan.take_journal());
+    assert!(entries.contains(&JournalEntry::HandedToPage {
+        id: handed,
+        attempt: 2
+    }));
+
+    let again = UploadPlan::replay(PlanConfig::default(), &entries).unwrap();
+    assert_eq!(again.plan.file(handed).unwrap().state, FileState::Uploaded);
+    assert!(again.uncertain.is_empty());
+    assert_eq!(again.known_uploaded.len(), 2);
+}
+
+#[test]
+fn a_journal_cut_off_anywhere_still_replays() {
+    let (lines, _) = crashed_session();
+    let entries = parse(&lines);
+    for cut in 0..=entries.len() {
+        let resume = UploadPlan::replay(PlanConfig::default(), &entries[..cut]).unwrap();
+        assert_eq!(resume.ignored_entries, 0);
+        let summary = resume.plan.summary();
+        assert!(summary.total <= 6);
+        assert_eq!(
+            summary.queued + summary.uploaded + summary.skipped + summary.failed,
+            summary.total
+        );
+    }
+}
+
+#[test]
+fn entries_about_unknown_files_are_ignored_not_fatal() {
+    let entries = vec![
+        JournalEntry::Uploaded {
+            id: FileId(3),
+            key: key_for(3),
+            at_ms: 0,
+        },
+        JournalEntry::Added {
+            id: FileId(0),
+            name: "a.heic".into(),
+            size: 1,
+            last_modified_ms: 2,
+        },
+    ];
+    let resume = UploadPlan::replay(PlanConfig::default(), &entries).unwrap();
+    assert_eq!(resume.ignored_entries, 1);
+    assert_eq!(resume.plan.summary().total, 1);
+    assert!(resume.known_uploaded.is_empty());
+}
+
+#[test]
+fn retry_after_resume_is_journaled_as_requeued() {
+    let (lines, [_, _, _, _, _, failed]) = crashed_session();
+    let mut entries = parse(&lines);
+    let mut plan = UploadPlan::replay(PlanConfig::default(), &entries)
+        .unwrap()
+        .plan;
+    assert_eq!(plan.retry_failed(), 1);
+    let written = plan.take_journal();
+    assert_eq!(written, vec![JournalEntry::Requeued { id: failed }]);
+    entries.extend(written);
+    let again = UploadPlan::replay(PlanConfig::default(), &entries).unwrap();
+    assert_eq!(again.plan.file(failed).unwrap().state, FileState::Queued);
+}

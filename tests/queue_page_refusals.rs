@@ -1,0 +1,79 @@
+//! What the plan does when the page refuses: a whole batch it could not take (signed out, app not
+//! loaded), or one file it rejected itself (its error toast named it).
+
+use photolift::queue::{FileState, PlanConfig, UploadPlan};
+
+fn key_for(n: u32) -> String {
+    format!("{n:064x}")
+}
+
+fn plan_with_ready(names: &[&str]) -> (UploadPlan, Vec<photolift::queue::FileId>) {
+    let mut plan = UploadPlan::new(PlanConfig::default()).unwrap();
+    let ids: Vec<_> = names.iter().map(|n| plan.add_file(*n, 10, 0)).collect();
+    for (n, id) in ids.iter().enumerate() {
+        assert_eq!(plan.next_to_convert(0), Some(*id));
+        plan.converted(*id, &key_for(n as u32), 0).unwrap();
+    }
+    (plan, ids)
+}
+
+#[test]
+fn a_refused_batch_goes_back_to_ready_without_using_a_try() {
+    let (mut plan, ids) = plan_with_ready(&["a.heic", "b.png"]);
+    assert_eq!(plan.next_batch(0), Some(ids.clone()));
+    assert_eq!(plan.next_batch(0), None, "one batch in flight at a time");
+
+    assert_eq!(plan.batch_refused(), ids);
+    for id in &ids {
+        let file = plan.file(*id).unwrap();
+        assert_eq!(file.state, FileState::Ready);
+        assert_eq!(file.attempts, 0);
+    }
+    // Refused again and again (the page is signed out for a while): the files never fail for it.
+    for now in 1..10 {
+        assert_eq!(plan.next_batch(now), Some(ids.clone()));
+        plan.batch_refused();
+    }
+    assert_eq!(plan.next_batch(10), Some(ids.clone()));
+    plan.upload_succeeded(ids[0], 11).unwrap();
+    plan.upload_succeeded(ids[1], 11).unwrap();
+    assert_eq!(plan.summary().uploaded, 2);
+}
+
+#[test]
+fn refusing_without_a_batch_in_flight_changes_nothing() {
+    let (mut plan, _) = plan_with_ready(&["a.heic"]);
+    assert!(plan.batch_refused().is_empty());
+    assert_eq!(plan.summary().ready, 1);
+}
+
+#[test]
+fn a_rejected_file_fails_at_once_and_the_batch_goes_on() {
+    let (mut plan, ids) = plan_with_ready(&["a.heic", "b.png"]);
+    plan.next_batch(0).unwrap();
+    plan.upload_rejected(
+        ids[0],
+        "iCloud refused this file: the format is not supported",
+    )
+    .unwrap();
+    let file = plan.file(ids[0]).unwrap();
+    assert_eq!(file.state, FileState::Failed);
+    assert_eq!(
+        file.reason.as_deref(),
+        Some("iCloud refused this file: the format is not supported")
+    );
+    assert!(plan.batch_in_flight().is_some(), "b is still uploading");
+    plan.upload_succeeded(ids[1], 1).unwrap();
+    assert!(plan.batch_in_flight().is_none());
+    let summary = plan.summary();
+    assert_eq!((summary.uploaded, summary.failed), (1, 1));
+}
+
+#[test]
+fn only_a_file_in_the_page_can_be_rejected() {
+    let (mut plan, ids) = plan_with_ready(&["a.heic"]);
+    assert!(
+        plan.upload_rejected(ids[0], "no").is_err(),
+        "a Ready file was never handed over"
+    );
+}

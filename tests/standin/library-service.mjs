@@ -1,0 +1,51 @@
+// p42-ckdatabasews.icloud.com: a much-reduced CloudKit database the Photos app reads its
+// library from. Only two calls are modelled, because the design relies on them:
+//   POST …/zones/list     → the zone's syncToken, which changes when the server has new items
+//   POST …/records/query  → one record per stored item, with a thumbnail URL
+// and GET /assets/:index serves the item's bytes as its "thumbnail".
+// Field names are simplified; nothing outside the stand-in app should parse them.
+import { answerPreflight, corsHeaders, sendJson } from './responses.mjs';
+
+export const LIBRARY_HOST = 'p42-ckdatabasews.icloud.com';
+const DATABASE = '/database/1/com.apple.photos.cloud/production/private';
+
+export function handleLibraryHost(req, res, state) {
+  const url = new URL(req.url, `https://${LIBRARY_HOST}`);
+  const cors = corsHeaders(req);
+  if (req.method === 'OPTIONS') return answerPreflight(req, res);
+  if (!state.signedIn) return sendJson(res, 401, { serverErrorCode: 'AUTHENTICATION_FAILED' }, cors);
+
+  if (req.method === 'POST' && url.pathname === `${DATABASE}/zones/list`) {
+    req.resume();
+    return sendJson(res, 200, {
+      zones: [{ zoneID: { zoneName: 'PrimarySync' }, syncToken: syncToken(state) }],
+    }, cors);
+  }
+  if (req.method === 'POST' && url.pathname === `${DATABASE}/records/query`) {
+    req.resume();
+    return sendJson(res, 200, {
+      syncToken: syncToken(state),
+      records: state.received.map((item) => ({
+        recordName: item.photoGuid,
+        recordType: 'CPLAsset',
+        fields: {
+          filename: { value: item.name },
+          itemType: { value: item.contentType },
+          size: { value: item.size },
+          thumbURL: { value: `https://${LIBRARY_HOST}/assets/${item.index}` },
+        },
+      })),
+    }, cors);
+  }
+  const asset = url.pathname.match(/^\/assets\/(\d+)$/);
+  if (req.method === 'GET' && asset && state.received[Number(asset[1])]) {
+    const item = state.received[Number(asset[1])];
+    res.writeHead(200, { ...cors, 'Content-Type': item.contentType || 'application/octet-stream', 'Content-Length': item.size });
+    return res.end(item.bytes);
+  }
+  return sendJson(res, 404, { error: 'not found' }, cors);
+}
+
+function syncToken(state) {
+  return `HwoECJ${state.generation}.${state.received.length}`;
+}

@@ -1,0 +1,96 @@
+// The iCloud Photos stand-in: one HTTPS server that answers for every iCloud host name the
+// Photos page uses, chosen by the Host header. Chromium reaches it through --host-resolver-rules
+// (see chromiumFlags), so the page runs at its real origin https://www.icloud.com/.
+//
+//   import { startStandin } from './tests/standin/server.mjs';
+//   const standin = await startStandin();           // {port, url, state, close(), …}
+//
+//   node tests/standin/server.mjs [port]             // runs until Ctrl-C, prints the Chromium flags
+import { createServer } from 'node:https';
+import { pathToFileURL } from 'node:url';
+import { makeThrowawayCert } from './cert.mjs';
+import { CONTROL_PREFIX, handleControl } from './control-api.mjs';
+import { LIBRARY_HOST, handleLibraryHost } from './library-service.mjs';
+import { sendText } from './responses.mjs';
+import { SITE_HOST, handleSite } from './site.mjs';
+import { createState, resetState, setFaults } from './state.mjs';
+import { UPLOAD_HOST, handleUploadHost } from './upload-service.mjs';
+
+export { SITE_HOST, UPLOAD_HOST, LIBRARY_HOST };
+export const PHOTOS_URL = `https://${SITE_HOST}/photos/`;
+
+/** The --host-resolver-rules value that sends the iCloud host names to the stand-in. */
+export function hostResolverRules(port) {
+  return [SITE_HOST, UPLOAD_HOST, LIBRARY_HOST].map((host) => `MAP ${host} 127.0.0.1:${port}`)
+    .concat('EXCLUDE localhost').join(', ');
+}
+
+/** The Chromium flags a browser needs to see the stand-in as iCloud. */
+export function chromiumFlags(port) {
+  return [`--host-resolver-rules=${hostResolverRules(port)}`, '--ignore-certificate-errors', '--disable-quic'];
+}
+
+/**
+ * Starts the stand-in on 127.0.0.1.
+ * @returns {Promise<{port:number, url:string, photosUrl:string, cert:Buffer, state:object,
+ *   reset():void, setFaults(config:object):void, signOut():void, signIn():void, close():Promise<void>}>}
+ *   url is the direct address (https://127.0.0.1:PORT/) for the control API;
+ *   state is live: state.received[i] = {index, name, lastModDate, contentType, size, bytes, sha256, receivedAt}.
+ */
+export async function startStandin({ port = 0 } = {}) {
+  const { key, cert } = makeThrowawayCert();
+  const state = createState();
+  const stallTimers = new Set();
+
+  const server = createServer({ key, cert }, (req, res) => {
+    route(req, res, state, stallTimers).catch((error) => {
+      console.error('stand-in:', error);
+      if (!res.headersSent) sendText(res, 500, String(error));
+      else res.destroy();
+    });
+  });
+  await new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', resolve);
+  });
+  const actualPort = server.address().port;
+
+  return {
+    port: actualPort,
+    url: `https://127.0.0.1:${actualPort}/`,
+    photosUrl: PHOTOS_URL,
+    cert,
+    state,
+    reset: () => resetState(state),
+    setFaults: (config) => setFaults(state, config),
+    signOut: () => { state.signedIn = false; },
+    signIn: () => { state.signedIn = true; },
+    close: () => new Promise((resolve) => {
+      for (const timer of stallTimers) clearTimeout(timer);
+      server.close(() => resolve());
+      server.closeAllConnections(); // stalled uploads and keep-alive sockets
+    }),
+  };
+}
+
+async function route(req, res, state, stallTimers) {
+  const host = (req.headers.host ?? '').replace(/:\d+$/, '');
+  if (req.url.startsWith(CONTROL_PREFIX) && host !== UPLOAD_HOST && host !== LIBRARY_HOST) {
+    return handleControl(req, res, state);
+  }
+  if (host === SITE_HOST) return handleSite(req, res, state);
+  if (host === UPLOAD_HOST) return handleUploadHost(req, res, state, stallTimers);
+  if (host === LIBRARY_HOST) return handleLibraryHost(req, res, state);
+  return sendText(res, 404, `stand-in: unknown host ${host}`);
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const standin = await startStandin({ port: Number(process.argv[2] ?? 0) });
+  console.log(`photolift iCloud stand-in on port ${standin.port}`);
+  console.log(`Start Chromium with:\n  ${chromiumFlags(standin.port).map((f) => `'${f}'`).join(' ')}`);
+  console.log(`then open ${PHOTOS_URL}`);
+  console.log(`Control API: ${standin.url}__standin/received | received/:i | attempts | state | faults (GET/POST) | reset | signout | signin (POST)`);
+  const stop = () => standin.close().then(() => process.exit(0));
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
