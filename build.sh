@@ -69,21 +69,27 @@ assemble_extension() {
 }
 
 build_all() {
-  ensure_tools
-  build_wasm
-  assemble_extension
+  build_extension
   log "building the native CLI (target/release/photolift)"
   cargo build --release --bin photolift
 }
 
+build_extension() {
+  ensure_tools
+  build_wasm
+  assemble_extension
+}
+
 run_tests() {
-  build_all
+  build_extension
   log "checking format and lints"
   cargo fmt --check
   cargo clippy --all-targets -- -D warnings
   cargo clippy --lib --target wasm32-unknown-unknown -- -D warnings
   log "running the Rust tests"
-  cargo test --release
+  # The dev profile (dependencies optimised, see Cargo.toml): a release build links every test
+  # binary with LTO, which costs more than the tests themselves.
+  cargo test
   log "running the browser tests (Chromium, extension loaded, iCloud stand-in)"
   node --test --test-concurrency=1 tests/e2e/
 }

@@ -77,3 +77,49 @@ fn only_a_file_in_the_page_can_be_rejected() {
         "a Ready file was never handed over"
     );
 }
+
+#[test]
+fn a_lost_session_sends_the_file_back_without_using_a_try() {
+    let (mut plan, ids) = plan_with_ready(&["a.heic", "b.png"]);
+    plan.next_batch(0).unwrap();
+    plan.upload_succeeded(ids[0], 1).unwrap();
+    plan.upload_interrupted(ids[1]).unwrap();
+    let file = plan.file(ids[1]).unwrap();
+    assert_eq!((file.state, file.attempts), (FileState::Ready, 0));
+    assert!(plan.batch_in_flight().is_none());
+    assert_eq!(plan.next_batch(2), Some(vec![ids[1]]));
+}
+
+#[test]
+fn forgetting_the_memory_lets_a_photo_go_up_again() {
+    let mut plan = UploadPlan::new(PlanConfig::default()).unwrap();
+    plan.remember_uploaded(&key_for(7), "2026-11-20").unwrap();
+    let a = plan.add_file("a.heic", 1, 0);
+    plan.next_to_convert(0).unwrap();
+    assert_eq!(
+        plan.converted(a, &key_for(7), 0).unwrap(),
+        FileState::Skipped
+    );
+    assert!(plan
+        .file(a)
+        .unwrap()
+        .reason
+        .as_deref()
+        .unwrap()
+        .contains("2026-11-20"));
+
+    plan.forget_uploaded();
+    let b = plan.add_file("a.heic", 1, 0);
+    plan.next_to_convert(0).unwrap();
+    assert_eq!(plan.converted(b, &key_for(7), 0).unwrap(), FileState::Ready);
+}
+
+#[test]
+fn upload_duplicates_can_be_switched_on_mid_plan() {
+    let mut plan = UploadPlan::new(PlanConfig::default()).unwrap();
+    plan.remember_uploaded(&key_for(7), "2026-11-20").unwrap();
+    plan.set_upload_duplicates(true);
+    let a = plan.add_file("a.heic", 1, 0);
+    plan.next_to_convert(0).unwrap();
+    assert_eq!(plan.converted(a, &key_for(7), 0).unwrap(), FileState::Ready);
+}

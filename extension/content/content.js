@@ -73,20 +73,38 @@
     switch (message && message.type) {
       case 'hello': reportStatus(true); break;
       case 'set-expanded': setExpanded(Boolean(message.expanded)); break;
-      case 'set-title': document.title = message.title; break;
+      case 'set-title': showProgressInTitle(message.title); break;
       case 'upload-batch': await handOver(message); break;
       default: console.warn('photolift: unknown panel message', message);
     }
   }
 
+  // The tab title shows progress ("↑ 12/40 iCloud Photos") while an upload runs.
+  let pageTitle = null;
+  function showProgressInTitle(progress) {
+    if (pageTitle === null) pageTitle = document.title;
+    document.title = progress ? `${progress} ${pageTitle}` : pageTitle;
+    if (!progress) pageTitle = null;
+  }
+
   function reportStatus(force = false) {
     const status = site.pageStatus(document);
     if (force || status !== lastStatus) {
+      if (status !== 'ready') abandonPending();
       lastStatus = status;
       send({ type: 'page-status', status });
     }
   }
   setInterval(reportStatus, 1000);
+
+  // The app went away (signed out, reloading): its uploads in flight died with it. They are not
+  // the files' fault; the panel sends them again once the page is back.
+  function abandonPending() {
+    for (const queue of pending.values()) {
+      for (const entry of queue) send({ type: 'file-result', id: entry.id, outcome: 'signed-out', reason: '' });
+    }
+    pending.clear();
+  }
 
   const keyOf = (name, size, lastModified) => `${name}|${size}|${lastModified}`;
 
@@ -185,7 +203,8 @@
       const entry = takePending(key, { startedOnly: true });
       if (!entry) return;
       const outcome = data.status >= 200 && data.status < 300 ? 'uploaded'
-        : data.status === 409 ? 'already-there' : 'failed';
+        : data.status === 409 ? 'already-there'
+          : data.status === 401 ? 'signed-out' : 'failed';
       const reason = data.status === 0 ? 'the connection to iCloud was lost' : `iCloud answered ${data.status} ${data.statusText}`.trim();
       send({ type: 'file-result', id: entry.id, outcome, reason: outcome === 'failed' ? reason : '' });
     }

@@ -40,6 +40,11 @@ pub struct DuplicateIndex {
 }
 
 impl DuplicateIndex {
+    /// Forgets the photos remembered from earlier sessions (the user cleared the memory).
+    pub fn forget_remembered(&mut self) {
+        self.known_uploaded.clear();
+    }
+
     pub fn remember_uploaded(&mut self, key: String, date: String) {
         self.known_uploaded.insert(key, date);
     }

@@ -419,6 +419,44 @@ impl UploadPlan {
         Ok(())
     }
 
+    /// The worker found that `id` is not a photo or video at all (a PDF named `.jpg`, say): it is
+    /// listed as skipped with the reason, not as a failure.
+    pub fn conversion_skipped(
+        &mut self,
+        id: FileId,
+        reason: impl Into<String>,
+    ) -> Result<(), QueueError> {
+        if self.state_of(id) != Some(FileState::Converting) {
+            let from = self.file_for(id)?.state;
+            return Err(QueueError::IllegalTransition {
+                id,
+                from,
+                to: FileState::Skipped,
+            });
+        }
+        self.finish_skipped(id, reason.into())
+    }
+
+    /// The page lost the session while uploading `id` (iCloud answered 401): not the file's fault,
+    /// so it goes back to `Ready` without counting a try, to go up once the user signs in again.
+    pub fn upload_interrupted(&mut self, id: FileId) -> Result<(), QueueError> {
+        let file = self.move_file(id, FileState::Ready)?;
+        file.attempts = file.attempts.saturating_sub(1);
+        file.not_before_ms = 0;
+        self.close_batch_if_resolved();
+        Ok(())
+    }
+
+    /// Whether files that are already in iCloud Photos (or twice in this drop) go up anyway.
+    pub fn set_upload_duplicates(&mut self, upload_duplicates: bool) {
+        self.config.upload_duplicates = upload_duplicates;
+    }
+
+    /// Forgets the photos remembered as uploaded in earlier sessions (the user cleared the memory).
+    pub fn forget_uploaded(&mut self) {
+        self.duplicates.forget_remembered();
+    }
+
     /// The page could not take the batch in flight at all (signed out, app not loaded yet): its
     /// files go back to `Ready` without counting a try, and the next batch waits for the page.
     /// Returns the files sent back.

@@ -47,6 +47,8 @@ pub enum FromWorker {
     Failed {
         job: u32,
         reason: String,
+        /// Not a photo or video at all: listed as skipped, not failed.
+        not_media: bool,
     },
     /// The worker panicked; its WASM instance is no longer trustworthy and must be replaced.
     Crashed {
@@ -123,6 +125,8 @@ pub enum PageStatus {
 pub enum PageOutcome {
     Uploaded,
     AlreadyThere,
+    /// iCloud answered 401: the session is gone, the file is not at fault.
+    SignedOut,
     Failed,
     Rejected,
     NeverStarted,

@@ -7,6 +7,7 @@ mod messages;
 mod page_link;
 mod panel;
 mod pool;
+mod store;
 mod worker;
 
 use wasm_bindgen::prelude::*;

@@ -3,7 +3,7 @@
 //! this worker and mark only that one file failed.
 
 use super::messages::{from_js, to_js, FromWorker, ToWorker};
-use crate::convert::{self, Conversion, ConvertOptions};
+use crate::convert::{self, Conversion, ConvertError, ConvertOptions};
 use js_sys::{Array, ArrayBuffer, Reflect, Uint8Array};
 use sha2::{Digest, Sha256};
 use wasm_bindgen::prelude::*;
@@ -58,6 +58,7 @@ pub fn start() -> Result<(), JsValue> {
                 &FromWorker::Failed {
                     job,
                     reason: "no file was given to convert".into(),
+                    not_media: false,
                 },
                 None,
             ),
@@ -77,7 +78,12 @@ async fn convert_file(job: u32, file: File, quality: u8, date_rescue: bool) {
         Ok(buffer) => buffer.unchecked_into(),
         Err(_) => {
             let reason = "the file could not be read (was it moved or deleted?)".to_string();
-            return post(&FromWorker::Failed { job, reason }, None);
+            let message = FromWorker::Failed {
+                job,
+                reason,
+                not_media: false,
+            };
+            return post(&message, None);
         }
     };
     let bytes = Uint8Array::new(&original).to_vec();
@@ -127,6 +133,7 @@ async fn convert_file(job: u32, file: File, quality: u8, date_rescue: bool) {
             &FromWorker::Failed {
                 job,
                 reason: error.to_string(),
+                not_media: matches!(error, ConvertError::NotAPhoto { .. }),
             },
             None,
         ),

@@ -172,19 +172,60 @@ describe('the Photos page', () => {
     assert.equal(standin.state.received[0].size, 4);
   }));
 
-  test('signed out: uploads get 401, the shell shows the sign-in view, Sign In brings the app back', () => withPhotos(async (page, app) => {
+  test('signed out: a 401 upload swaps the app for the sign-in view in place; Sign In brings a fresh app back', () => withPhotos(async (page, app) => {
+    // Something injected into the top document (as the extension's panel is) must survive.
+    await page.evaluate(() => {
+      window.__sameDocument = true;
+      document.body.append(Object.assign(document.createElement('div'), { id: 'injected' }));
+    });
     standin.signOut(); // the session expires while the app is open
     await pickFiles(page, app, [fixture.jpeg]);
-    await progressRow(app, 'sunset.jpg').getByText("Couldn't upload").waitFor();
+    await page.locator('main.SignInView section.SignIn h1').getByText('Sign in to iCloud').waitFor();
     assert.equal(standin.state.attempts[0].status, 401);
     assert.equal(standin.state.received.length, 0);
+    assert.equal(await page.locator('iframe.child-application').count(), 0, 'the app is gone');
+    assert.equal(app.isDetached(), true);
+    assert.equal(await page.locator('.AccountButton').isVisible(), false);
+    assert.equal(page.url(), standin.photosUrl);
+    assert.equal(await page.evaluate(() => window.__sameDocument), true, 'no navigation');
 
+    const [answer] = await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith('/auth/signin')),
+      page.click('button.SignInButton'),
+    ]);
+    assert.equal(answer.status(), 204);
+    const fresh = await appFrame(page);
+    assert.notEqual(fresh, app);
+    assert.equal(standin.state.signedIn, true);
+    assert.equal(await page.evaluate(() => window.__sameDocument), true, 'still no navigation');
+    assert.equal(await page.locator('#injected').count(), 1);
+    assert.equal(await page.locator('[class*="SignIn"]').count(), 0, 'no sign-in markers left');
+    assert.equal(await page.locator('.AccountButton').isVisible(), true);
+
+    await pickFiles(page, fresh, [fixture.jpeg]);
+    await progressRow(fresh, 'sunset.jpg').getByText('Uploaded').waitFor();
+    assert.equal(standin.state.received.length, 1);
+  }));
+
+  test('signed out: an idle app notices at its next library poll', () => withPhotos(async (page) => {
+    await page.waitForTimeout(300);
+    standin.signOut();
+    const started = Date.now();
+    await page.locator('main.SignInView button.SignInButton').waitFor({ timeout: 5000 });
+    assert.ok(Date.now() - started < 4000, 'within about one 2 s poll');
+    assert.equal(await page.locator('iframe').count(), 0);
+  }));
+
+  test('signed out: a reload shows the sign-in page; its form post signs in and reloads to the app', () => withPhotos(async (page) => {
+    standin.signOut();
     await page.reload();
     await page.getByRole('heading', { name: 'Sign in to iCloud' }).waitFor();
     assert.equal(await page.locator('iframe').count(), 0);
+    await page.evaluate(() => { window.__sameDocument = true; });
     await page.getByRole('button', { name: 'Sign In' }).click();
     await appFrame(page);
     assert.equal(standin.state.signedIn, true);
+    assert.equal(await page.evaluate(() => window.__sameDocument), undefined, 'the form post reloaded the page');
   }));
 
   test('the page CSP forbids WebAssembly in the shell and the app', () => withPhotos(async (page, app) => {

@@ -39,7 +39,8 @@ export async function handleControl(req, res, state) {
     resetState(state);
     return ok(res);
   }
-  // A session that expires while the app is open: the page stays, its requests get 401.
+  // A session that expires while the app is open: its requests get 401, and at the first one the shell
+  // swaps the app for the sign-in view in place (no reload). `signin` here only flips the server side.
   if (route === 'POST signout' || route === 'POST signin') {
     state.signedIn = route === 'POST signin';
     return ok(res);

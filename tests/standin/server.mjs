@@ -36,6 +36,10 @@ export function chromiumFlags(port) {
  *   reset():void, setFaults(config:object):void, signOut():void, signIn():void, close():Promise<void>}>}
  *   url is the direct address (https://127.0.0.1:PORT/) for the control API;
  *   state is live: state.received[i] = {index, name, lastModDate, contentType, size, bytes, sha256, receivedAt}.
+ *   signOut() expires the session server-side: the open app's next upload or library poll (every 2 s)
+ *   gets 401 and the shell replaces the app iframe in place with the sign-in view (main.SignInView,
+ *   button.SignInButton); clicking Sign In there POSTs /auth/signin with fetch (204) and puts a fresh
+ *   app iframe back, the top document untouched. signIn() flips the server side only (no page change).
  */
 export async function startStandin({ port = 0 } = {}) {
   const { key, cert } = makeThrowawayCert();

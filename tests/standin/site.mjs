@@ -23,6 +23,7 @@ const TYPES = { html: 'text/html; charset=utf-8', js: 'text/javascript; charset=
 // path → file under ./public; the shell's file depends on the session.
 const FILES = {
   '/system/shell.css': 'shell/shell.css',
+  '/system/shell.js': 'shell/shell.js',
   [`${APP_PATH}index.html`]: 'photos3/index.html',
   [`${APP_PATH}app.js`]: 'photos3/app.js',
   [`${APP_PATH}app.css`]: 'photos3/app.css',
@@ -36,11 +37,14 @@ export async function handleSite(req, res, state) {
   if (method === 'GET' && pathname === '/photos/') {
     return sendFile(res, state.signedIn ? 'shell/photos.html' : 'shell/signin.html');
   }
-  // The page's own sign-in/out: a plain form POST, then back to /photos/ (a reload).
+  // The page's own sign-in/out. A form POST (a navigation) goes back to /photos/ (a reload);
+  // the shell's in-place sign-in calls it with fetch and gets 204.
   if (method === 'POST' && (pathname === '/auth/signin' || pathname === '/auth/signout')) {
     req.resume();
     state.signedIn = pathname === '/auth/signin';
-    return redirect(res, 303, '/photos/');
+    if (req.headers['sec-fetch-mode'] === 'navigate') return redirect(res, 303, '/photos/');
+    res.writeHead(204, { 'Cache-Control': 'no-store' });
+    return res.end();
   }
   if (method === 'GET' && FILES[pathname]) return sendFile(res, FILES[pathname]);
   if (pathname === '/favicon.ico') return sendText(res, 404, '');

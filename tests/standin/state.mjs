@@ -8,7 +8,8 @@ export function createState() {
     // One entry per stored upload: {index, name, lastModDate, contentType, size, bytes, sha256, receivedAt}.
     received: [],
     // Every upload request that reached the server, including refused and faulted ones:
-    // {name, size, status, at} where status is an HTTP status, 'dropped' or 'stalled'.
+    // {name, size, status, at, stalled?} where status is an HTTP status, 'dropped' or 'stalled'
+    // ('stalled' until a late answer replaces it; `stalled: true` stays).
     attempts: [],
     // Bumped by reset so the library's sync token changes even when the item count does not.
     generation: 0,

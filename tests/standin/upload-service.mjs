@@ -51,6 +51,7 @@ export async function handleUploadHost(req, res, state, stallTimers) {
   };
   if (stallMs === 0) return respond();
   attempt.status = 'stalled';
+  attempt.stalled = true; // stays when the late answer replaces the status
   if (stallMs === Infinity) return; // never answer; close() ends the connection
   const timer = setTimeout(() => {
     stallTimers.delete(timer);

@@ -1,7 +1,8 @@
 //! Small DOM builders for the panel: explicit, no framework.
 
 use wasm_bindgen::prelude::*;
-use web_sys::{Document, Element};
+use wasm_bindgen::JsCast;
+use web_sys::{Document, Element, HtmlElement};
 
 pub fn document() -> Document {
     web_sys::window()
@@ -37,4 +38,45 @@ pub fn set_text(el: &Element, text: &str) {
     if el.text_content().as_deref() != Some(text) {
         el.set_text_content(Some(text));
     }
+}
+
+/// Sets an attribute only when its value differs (the panel re-renders on every tick).
+pub fn set_attr(el: &Element, name: &str, value: &str) -> Result<(), JsValue> {
+    if el.get_attribute(name).as_deref() != Some(value) {
+        el.set_attribute(name, value)?;
+    }
+    Ok(())
+}
+
+/// Shows or hides `el` with the `hidden` attribute, touching the DOM only on a change.
+pub fn set_hidden(el: &Element, hidden: bool) -> Result<(), JsValue> {
+    match (hidden, el.has_attribute("hidden")) {
+        (true, false) => el.set_attribute("hidden", ""),
+        (false, true) => el.remove_attribute("hidden"),
+        _ => Ok(()),
+    }
+}
+
+/// Enables or disables a control, touching the DOM only on a change.
+pub fn set_disabled(el: &Element, disabled: bool) -> Result<(), JsValue> {
+    match (disabled, el.has_attribute("disabled")) {
+        (true, false) => el.set_attribute("disabled", ""),
+        (false, true) => el.remove_attribute("disabled"),
+        _ => Ok(()),
+    }
+}
+
+/// One inline style property.
+pub fn set_style(el: &Element, property: &str, value: &str) -> Result<(), JsValue> {
+    el.unchecked_ref::<HtmlElement>()
+        .style()
+        .set_property(property, value)
+}
+
+/// `<button type="button" class="class" data-action="action">label</button>`.
+pub fn button(class: &str, action: &str, label: &str) -> Result<Element, JsValue> {
+    let el = text_element("button", class, label)?;
+    el.set_attribute("type", "button")?;
+    el.set_attribute("data-action", action)?;
+    Ok(el)
 }

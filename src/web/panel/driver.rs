@@ -1,15 +1,21 @@
 //! The panel's driver: turns events into steps of the plan (`queue::UploadPlan`) and the plan's
-//! decisions into work: conversions for the worker pool, batches for the page.
+//! decisions into work: conversions for the worker pool, batches for the page, entries for the
+//! journal and the upload memory.
 
+use super::download::download;
 use super::intake::Picked;
-use super::view::{RowView, SummaryView, View};
-use crate::queue::{FileId, FileState, PlanConfig, PlanState, UploadPlan};
+use super::view::{ControlsView, ResumeOffer, RowView, SummaryView, View};
+use crate::queue::{
+    report_csv, report_json, utc_date_from_ms, FileId, FileState, JournalEntry, PlanState, Stats,
+    UploadPlan,
+};
 use crate::web::i18n::text;
 use crate::web::messages::{
     from_js, BatchFile, FromPage, FromWorker, PageOutcome, PageStatus, ToPage, ToWorker,
 };
 use crate::web::page_link::PageLink;
 use crate::web::pool::{Pool, WorkerSignal};
+use crate::web::store::{self, JournalMeta, Loaded, Settings};
 use js_sys::{ArrayBuffer, Reflect};
 use std::collections::HashMap;
 use wasm_bindgen::prelude::*;
@@ -19,12 +25,19 @@ use web_sys::{File, MessagePort};
 pub enum Event {
     Picked(Vec<Picked>),
     PickRequested(String),
+    Control(String),
+    SetUploadDuplicates(bool),
     Worker(WorkerSignal),
     Connected(MessagePort),
     Page(JsValue),
     ToggleExpanded,
+    Scrolled,
     Tick,
 }
+
+/// After iCloud answers 401 the page needs a moment to show its sign-in view; until it has (or
+/// this long has passed) no batch is handed over, so the files are not thrown at a dead session.
+const SESSION_HOLD_MS: u64 = 30_000;
 
 /// A converted file waiting for (or in) its upload. Kept until the page confirms it, so that a
 /// retry does not need another conversion.
@@ -39,16 +52,22 @@ pub struct Driver {
     pool: Pool,
     link: PageLink,
     plan: UploadPlan,
+    settings: Settings,
+    /// The user's files, by plan id: handles, not bytes (kept for "retry failed").
     originals: HashMap<FileId, File>,
     outputs: HashMap<FileId, Output>,
     /// What a row says besides its state ("Converted from HEIC").
     notes: HashMap<FileId, String>,
     progress: HashMap<FileId, f64>,
     page_status: PageStatus,
+    /// No batch goes to the page before this time (see SESSION_HOLD_MS).
+    hold_batches_until: u64,
     expanded: bool,
     batches_sent: u32,
-    quality: u8,
-    date_rescue: bool,
+    journal: Option<JournalMeta>,
+    /// An interrupted upload found in the journal, until its files are given again or discarded.
+    resume_offer: Option<ResumeOffer>,
+    title: String,
 }
 
 /// An illegal move in the plan is a bug of ours, not the user's: log it and go on.
@@ -77,59 +96,165 @@ fn not_media_reason(name: &str) -> Option<String> {
     sidecar.iter().find(|ext| base.ends_with(*ext)).map(|ext| {
         format!(
             "not a photo or video ({} file)",
-            &ext[1..].to_ascii_uppercase()
+            ext[1..].to_ascii_uppercase()
         )
     })
 }
 
+fn local_time(ms: f64) -> String {
+    let date = js_sys::Date::new(&JsValue::from_f64(ms));
+    let options = js_sys::Object::new();
+    let _ = Reflect::set(&options, &"dateStyle".into(), &"medium".into());
+    let _ = Reflect::set(&options, &"timeStyle".into(), &"short".into());
+    date.to_locale_string("default", &options).into()
+}
+
+fn minutes_left(ms: u64) -> String {
+    let minutes = ms.div_ceil(60_000);
+    if minutes <= 1 {
+        text("eta_under_a_minute", &[])
+    } else {
+        text("eta_minutes", &[&minutes.to_string()])
+    }
+}
+
 impl Driver {
-    pub fn new(view: View, pool: Pool) -> Driver {
-        let config = PlanConfig {
-            max_converting: pool.size(),
-            ..PlanConfig::default()
-        };
-        let plan = UploadPlan::new(config).expect("a plan config with workers is valid");
-        Driver {
+    pub fn new(view: View, pool: Pool, loaded: Loaded) -> Driver {
+        let settings = loaded.settings;
+        let config = settings.plan_config(pool.size());
+        let mut journal = loaded.journal_meta;
+        let mut resume_offer = None;
+        let mut plan = None;
+        if !loaded.journal.is_empty() {
+            match UploadPlan::replay(config.clone(), &loaded.journal) {
+                Ok(resume) => {
+                    let s = resume.plan.summary();
+                    if s.awaiting_original > 0 {
+                        resume_offer = Some(ResumeOffer {
+                            waiting: s.awaiting_original,
+                            uploaded: s.uploaded,
+                            started: journal
+                                .as_ref()
+                                .map_or_else(String::new, |m| local_time(m.started_ms)),
+                        });
+                        plan = Some(resume.plan);
+                    }
+                }
+                Err(error) => web_sys::console::warn_1(
+                    &format!("photolift: the journal could not be replayed: {error}").into(),
+                ),
+            }
+            if plan.is_none() {
+                if let Some(meta) = journal.take() {
+                    store::clear_journal(&meta);
+                }
+            }
+        }
+        let mut plan = plan.unwrap_or_else(|| {
+            UploadPlan::new(config).expect("the plan config from settings is valid")
+        });
+        for (key, date) in &loaded.uploaded {
+            // A malformed stored key only loses that one memory.
+            let _ = plan.remember_uploaded(key, date.as_str());
+        }
+        let mut driver = Driver {
             view,
             pool,
             link: PageLink::new(),
             plan,
+            settings,
             originals: HashMap::new(),
             outputs: HashMap::new(),
             notes: HashMap::new(),
             progress: HashMap::new(),
             page_status: PageStatus::Loading,
+            hold_batches_until: 0,
             expanded: true,
             batches_sent: 0,
-            quality: 92,
-            date_rescue: true,
+            journal,
+            resume_offer,
+            title: String::new(),
+        };
+        let resumed: Vec<FileId> = driver.plan.files().map(|f| f.id).collect();
+        if let Err(error) = driver.render_rows(resumed).and_then(|_| driver.render()) {
+            web_sys::console::error_2(&"photolift panel:".into(), &error);
         }
+        driver
     }
 
     pub fn handle(&mut self, event: Event) -> Result<(), JsValue> {
         match event {
             Event::Picked(picked) => self.add_files(picked),
-            Event::PickRequested(action) => {
-                let input = if action == "pick-folder" {
-                    &self.view.folder_input
-                } else {
-                    &self.view.files_input
-                };
-                input.click();
+            Event::PickRequested(action) => self.open_picker(&action),
+            Event::Control(action) => self.on_control(&action)?,
+            Event::SetUploadDuplicates(on) => {
+                self.settings.upload_duplicates = on;
+                self.plan.set_upload_duplicates(on);
+                store::save_settings(&self.settings);
             }
             Event::Worker(signal) => self.on_worker(signal)?,
             Event::Connected(port) => {
                 self.link.connect(port);
                 self.link.send(&ToPage::Hello)?;
+                self.title.clear();
             }
             Event::Page(data) => self.on_page(from_js(data)?)?,
             Event::ToggleExpanded => self.set_expanded(!self.expanded)?,
+            Event::Scrolled => self.view.on_scroll()?,
             Event::Tick => {
                 self.plan.check_timeouts(now_ms());
             }
         }
         self.pump()?;
+        self.persist();
         self.render()
+    }
+
+    fn open_picker(&self, action: &str) {
+        if action == "pick-folder" {
+            self.view.folder_input.click();
+        } else {
+            self.view.files_input.click();
+        }
+    }
+
+    fn on_control(&mut self, action: &str) -> Result<(), JsValue> {
+        match action {
+            "pause" => self.plan.pause(),
+            "resume" => self.plan.resume(),
+            "cancel" => {
+                self.plan.cancel();
+                self.outputs.clear();
+            }
+            "retry-failed" => {
+                self.plan.retry_failed();
+            }
+            "export-csv" => download("photolift-report.csv", "text/csv", &report_csv(&self.plan))?,
+            "export-json" => download(
+                "photolift-report.json",
+                "application/json",
+                &report_json(&self.plan),
+            )?,
+            "clear-memory" => {
+                self.plan.forget_uploaded();
+                wasm_bindgen_futures::spawn_local(async {
+                    if let Err(error) = store::forget_uploaded().await {
+                        web_sys::console::warn_2(&"photolift: forgetting failed".into(), &error);
+                    }
+                });
+            }
+            "resume-pick" => self.open_picker("pick-files"),
+            "resume-discard" => {
+                // The interrupted upload's remaining files will not come back: close them.
+                self.plan.cancel();
+                self.resume_offer = None;
+                self.view.set_resume_offer(None)?;
+            }
+            other => {
+                web_sys::console::warn_1(&format!("photolift: unknown control {other}").into())
+            }
+        }
+        Ok(())
     }
 
     fn set_expanded(&mut self, expanded: bool) -> Result<(), JsValue> {
@@ -143,16 +268,23 @@ impl Driver {
 
     fn add_files(&mut self, picked: Vec<Picked>) {
         for Picked { file, path } in picked {
-            let id = self.plan.add_file(
-                path.as_str(),
-                file.size() as u64,
-                file.last_modified() as u64,
-            );
+            let size = file.size() as u64;
+            let last_modified = file.last_modified() as u64;
+            // A file of an interrupted upload, given again: it takes up its old place.
+            if let Some(id) = self.plan.match_resumed_file(&path, size, last_modified) {
+                self.originals.insert(id, file);
+                continue;
+            }
+            let id = self.plan.add_file(path.as_str(), size, last_modified);
             if let Some(reason) = not_media_reason(&path) {
                 logged(self.plan.skip(id, reason));
             } else {
                 self.originals.insert(id, file);
             }
+        }
+        if self.resume_offer.is_some() && self.plan.summary().awaiting_original == 0 {
+            self.resume_offer = None;
+            let _ = self.view.set_resume_offer(None);
         }
     }
 
@@ -188,22 +320,29 @@ impl Driver {
                             text("unchanged_jpeg", &[])
                         };
                         self.notes.insert(id, note);
-                        self.outputs.insert(
-                            id,
-                            Output {
-                                buffer: bytes.unchecked_into(),
-                                name,
-                                media_type,
-                            },
-                        );
+                        let output = Output {
+                            buffer: bytes.unchecked_into(),
+                            name,
+                            media_type,
+                        };
+                        self.outputs.insert(id, output);
                         logged(self.plan.converted(id, &content_key, now_ms()));
                         if self.plan.file(id).map(|f| f.state) != Some(FileState::Ready) {
                             self.outputs.remove(&id);
                         }
                     }
-                    FromWorker::Failed { job, reason } => {
+                    FromWorker::Failed {
+                        job,
+                        reason,
+                        not_media,
+                    } => {
                         self.pool.finish(slot);
-                        logged(self.plan.conversion_failed(FileId(job), reason));
+                        let id = FileId(job);
+                        if not_media {
+                            logged(self.plan.conversion_skipped(id, reason));
+                        } else {
+                            logged(self.plan.conversion_failed(id, reason));
+                        }
                     }
                     FromWorker::Crashed { reason } => {
                         web_sys::console::error_1(
@@ -238,6 +377,10 @@ impl Driver {
     fn on_page(&mut self, message: FromPage) -> Result<(), JsValue> {
         match message {
             FromPage::PageStatus { status } => {
+                if status != PageStatus::Ready {
+                    // The page has shown what went wrong; the hold has done its job.
+                    self.hold_batches_until = 0;
+                }
                 self.page_status = status;
                 let notice = match status {
                     PageStatus::Ready => None,
@@ -266,36 +409,46 @@ impl Driver {
                 id,
                 outcome,
                 reason,
-            } => {
-                let id = FileId(id);
-                let now = now_ms();
-                self.progress.remove(&id);
-                let result = match outcome {
-                    PageOutcome::Uploaded => self.plan.upload_succeeded(id, now),
-                    PageOutcome::AlreadyThere => {
-                        self.notes.insert(id, text("already_in_library", &[]));
-                        self.plan.upload_already_there(id, now)
-                    }
-                    PageOutcome::Rejected => self
-                        .plan
-                        .upload_rejected(id, text("page_rejected", &[&reason])),
-                    PageOutcome::Failed => self
-                        .plan
-                        .upload_failed(id, text("upload_failed", &[&reason]), now)
-                        .map(drop),
-                    PageOutcome::NeverStarted => self
-                        .plan
-                        .upload_failed(id, text("page_never_started", &[]), now)
-                        .map(drop),
-                };
-                logged(result);
-                if self.plan.file(id).is_some_and(|f| f.state.is_final()) {
-                    self.outputs.remove(&id);
-                    self.originals.remove(&id);
-                }
-            }
+            } => self.on_file_result(FileId(id), outcome, reason),
         }
         Ok(())
+    }
+
+    fn on_file_result(&mut self, id: FileId, outcome: PageOutcome, reason: String) {
+        let now = now_ms();
+        self.progress.remove(&id);
+        let result = match outcome {
+            PageOutcome::Uploaded => self.plan.upload_succeeded(id, now),
+            PageOutcome::AlreadyThere => {
+                self.notes.insert(id, text("already_in_library", &[]));
+                self.plan.upload_already_there(id, now)
+            }
+            PageOutcome::SignedOut => {
+                self.hold_batches_until = now + SESSION_HOLD_MS;
+                self.plan.upload_interrupted(id)
+            }
+            PageOutcome::Rejected => self
+                .plan
+                .upload_rejected(id, text("page_rejected", &[&reason])),
+            PageOutcome::Failed => self
+                .plan
+                .upload_failed(id, text("upload_failed", &[&reason]), now)
+                .map(drop),
+            PageOutcome::NeverStarted => self
+                .plan
+                .upload_failed(id, text("page_never_started", &[]), now)
+                .map(drop),
+        };
+        logged(result);
+        if self.plan.file(id).is_some_and(|f| f.state.is_final()) {
+            self.outputs.remove(&id);
+        }
+    }
+
+    fn page_takes_batches(&self, now: u64) -> bool {
+        self.link.is_connected()
+            && self.page_status == PageStatus::Ready
+            && now >= self.hold_batches_until
     }
 
     /// Starts what can start: conversions on idle workers, and the next batch when the page is ready.
@@ -312,15 +465,17 @@ impl Driver {
             };
             let message = ToWorker::Convert {
                 job: id.0,
-                quality: self.quality,
-                date_rescue: self.date_rescue,
+                quality: self.settings.quality,
+                date_rescue: self.settings.date_rescue,
             };
             if !self.pool.submit(id.0, file, &message)? {
                 logged(self.plan.conversion_failed(id, "no converter was free"));
             }
         }
-        if self.link.is_connected() && self.page_status == PageStatus::Ready {
+        if self.page_takes_batches(now) {
             if let Some(batch) = self.plan.next_batch(now) {
+                // The journal must say "handed to the page" before the page has the files.
+                self.persist();
                 self.send_batch(batch)?;
             }
         }
@@ -352,8 +507,37 @@ impl Driver {
             .send_with(&ToPage::UploadBatch { batch, files }, buffers)
     }
 
-    fn render(&mut self) -> Result<(), JsValue> {
-        for id in self.plan.take_changes() {
+    /// Writes what the plan recorded to the journal, and uploads to the memory; drops the journal
+    /// once the upload it describes is over.
+    fn persist(&mut self) {
+        let entries = self.plan.take_journal();
+        if !entries.is_empty() {
+            let uploaded: Vec<(String, String)> = entries
+                .iter()
+                .filter_map(|entry| match entry {
+                    JournalEntry::Uploaded { key, at_ms, .. } if !key.is_empty() => {
+                        Some((key.clone(), utc_date_from_ms(*at_ms)))
+                    }
+                    _ => None,
+                })
+                .collect();
+            store::remember_uploaded(&uploaded);
+            let meta = self.journal.get_or_insert_with(|| JournalMeta {
+                started_ms: js_sys::Date::now(),
+                chunks: 0,
+            });
+            store::append_journal(meta, &entries);
+        }
+        let summary = self.plan.summary();
+        if summary.state == PlanState::Done && summary.awaiting_original == 0 {
+            if let Some(meta) = self.journal.take() {
+                store::clear_journal(&meta);
+            }
+        }
+    }
+
+    fn render_rows(&mut self, ids: Vec<FileId>) -> Result<(), JsValue> {
+        for id in ids {
             let Some(file) = self.plan.file(id) else {
                 continue;
             };
@@ -362,7 +546,12 @@ impl Driver {
                 FileState::Ready => "queued",
                 other => other.as_str(),
             };
-            let note = self.notes.get(&id).map(String::as_str).unwrap_or("");
+            let waiting_original = text("waiting_for_original", &[]);
+            let note = if file.needs_original {
+                waiting_original.as_str()
+            } else {
+                self.notes.get(&id).map(String::as_str).unwrap_or("")
+            };
             let message = file
                 .reason
                 .as_deref()
@@ -373,12 +562,24 @@ impl Driver {
                 state,
                 message,
                 progress: self.progress.get(&id).copied(),
+                thumbnail: None,
             };
             self.view.render_row(id.0, &row)?;
         }
+        self.view.flush()
+    }
+
+    fn render(&mut self) -> Result<(), JsValue> {
+        let changed = self.plan.take_changes();
+        self.render_rows(changed)?;
+        let now = now_ms();
         let s = self.plan.summary();
+        let waiting_for_page = s.state == PlanState::Running
+            && (s.ready + s.uploading) > 0
+            && !self.page_takes_batches(now);
         let state = match s.state {
             PlanState::Idle => "idle",
+            PlanState::Running if waiting_for_page => "paused",
             PlanState::Running => "running",
             PlanState::Paused => "paused",
             PlanState::Done => "done",
@@ -392,6 +593,18 @@ impl Driver {
                 &s.failed.to_string(),
             ],
         );
+        let stats = Stats::from_plan(&self.plan, now);
+        let stats_line = match (state, stats.eta_ms) {
+            ("running", Some(eta)) if stats.uploaded_files > 0 => text(
+                "stats_line",
+                &[
+                    &format!("{:.0}", stats.photos_per_minute),
+                    &format!("{:.1}", stats.bytes_per_second / 1_000_000.0),
+                    &minutes_left(eta),
+                ],
+            ),
+            _ => String::new(),
+        };
         self.view.render_summary(&SummaryView {
             total: s.total,
             uploaded: s.uploaded,
@@ -399,6 +612,27 @@ impl Driver {
             failed: s.failed,
             state,
             line,
-        })
+            stats_line,
+        })?;
+        self.view.render_controls(&ControlsView {
+            state,
+            failed: s.failed,
+            total: s.total,
+            upload_duplicates: self.settings.upload_duplicates,
+        })?;
+        if let Some(offer) = &self.resume_offer {
+            self.view.set_resume_offer(Some(offer))?;
+        }
+        let title = match state {
+            "running" | "paused" => format!("↑ {}/{}", s.uploaded + s.skipped + s.failed, s.total),
+            _ => String::new(),
+        };
+        if title != self.title && self.link.is_connected() {
+            self.link.send(&ToPage::SetTitle {
+                title: title.clone(),
+            })?;
+            self.title = title;
+        }
+        Ok(())
     }
 }

@@ -1,14 +1,22 @@
-//! Intake: files picked or dropped, each with the path it was found under.
+//! Intake: files picked or dropped, each with the path it was found under. Dropped folders are
+//! walked recursively (their entries must be taken inside the drop event; reading them is async).
 
 use super::driver::Event;
 use super::Driver;
+use js_sys::{Array, Promise};
 use std::cell::RefCell;
 use std::rc::Weak;
-use web_sys::{DataTransfer, File, FileList};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{
+    DataTransfer, File, FileList, FileSystemDirectoryEntry, FileSystemDirectoryReader,
+    FileSystemEntry, FileSystemFileEntry,
+};
 
 pub struct Picked {
     pub file: File,
-    /// The path inside a picked folder, or the bare name.
+    /// The path inside a picked or dropped folder, or the bare name.
     pub path: String,
 }
 
@@ -26,9 +34,68 @@ pub fn from_file_list(list: &FileList) -> Vec<Picked> {
         .collect()
 }
 
-/// The files of a drop. Must run inside the drop event: the browser empties the DataTransfer after.
+/// The files of a drop, folders included.
 pub fn from_drop(transfer: DataTransfer, target: Weak<RefCell<Option<Driver>>>) {
-    if let Some(files) = transfer.files() {
-        super::deliver(&target, Event::Picked(from_file_list(&files)));
+    let items = transfer.items();
+    let entries: Vec<FileSystemEntry> = (0..items.length())
+        .filter_map(|i| items.get(i))
+        .filter(|item| item.kind() == "file")
+        .filter_map(|item| item.webkit_get_as_entry().ok().flatten())
+        .collect();
+    if entries.iter().all(|entry| entry.is_file()) {
+        if let Some(files) = transfer.files() {
+            super::deliver(&target, Event::Picked(from_file_list(&files)));
+        }
+        return;
     }
+    wasm_bindgen_futures::spawn_local(async move {
+        match walk(entries).await {
+            Ok(picked) => super::deliver(&target, Event::Picked(picked)),
+            Err(error) => web_sys::console::warn_2(
+                &"photolift: a dropped folder could not be read".into(),
+                &error,
+            ),
+        }
+    });
+}
+
+/// Every file under `entries`, depth first, in path order.
+async fn walk(entries: Vec<FileSystemEntry>) -> Result<Vec<Picked>, JsValue> {
+    let mut stack = entries;
+    let mut found = Vec::new();
+    while let Some(entry) = stack.pop() {
+        if entry.is_directory() {
+            let reader = entry
+                .unchecked_into::<FileSystemDirectoryEntry>()
+                .create_reader();
+            // readEntries answers in chunks (about 100); an empty chunk means the folder is done.
+            loop {
+                let chunk = read_entries(&reader).await?;
+                if chunk.length() == 0 {
+                    break;
+                }
+                stack.extend(chunk.iter().map(|e| e.unchecked_into::<FileSystemEntry>()));
+            }
+        } else {
+            let path = entry.full_path().trim_start_matches('/').to_string();
+            let file = file_of(entry.unchecked_ref::<FileSystemFileEntry>()).await?;
+            found.push(Picked { file, path });
+        }
+    }
+    found.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(found)
+}
+
+async fn read_entries(reader: &FileSystemDirectoryReader) -> Result<Array, JsValue> {
+    let promise = Promise::new(&mut |resolve, reject| {
+        let _ = reader.read_entries_with_callback_and_callback(&resolve, &reject);
+    });
+    Ok(JsFuture::from(promise).await?.unchecked_into())
+}
+
+async fn file_of(entry: &FileSystemFileEntry) -> Result<File, JsValue> {
+    let promise = Promise::new(&mut |resolve, reject| {
+        entry.file_with_callback_and_callback(&resolve, &reject);
+    });
+    Ok(JsFuture::from(promise).await?.unchecked_into())
 }

@@ -3,11 +3,13 @@
 //! messages, page messages, the clock) becomes one `Event` handled by `Driver::handle`.
 
 mod dom;
+mod download;
 mod driver;
 mod intake;
 mod view;
 
 use super::pool::{Pool, WorkerSignal};
+use super::store;
 use driver::{Driver, Event};
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
@@ -37,6 +39,20 @@ fn deliver(shared: &Weak<RefCell<Option<Driver>>>, event: Event) {
 
 impl Panel {
     pub fn start(worker_url: String) -> Result<(), JsValue> {
+        wasm_bindgen_futures::spawn_local(async move {
+            // Storage first: workers and page messages must find the driver in place.
+            let loaded = store::load().await.unwrap_or_else(|error| {
+                web_sys::console::warn_2(&"photolift: storage unreadable".into(), &error);
+                store::Loaded::default()
+            });
+            if let Err(error) = Panel::build(worker_url, loaded) {
+                web_sys::console::error_2(&"photolift panel failed to start:".into(), &error);
+            }
+        });
+        Ok(())
+    }
+
+    fn build(worker_url: String, loaded: store::Loaded) -> Result<(), JsValue> {
         let shared: Shared = Rc::new(RefCell::new(None));
         let weak = Rc::downgrade(&shared);
 
@@ -51,7 +67,7 @@ impl Panel {
             .ok_or("no #photolift-root")?;
         let view = view::View::build(&mount)?;
         wire_dom(&view, &weak)?;
-        *shared.borrow_mut() = Some(Driver::new(view, pool));
+        *shared.borrow_mut() = Some(Driver::new(view, pool, loaded));
 
         wire_page(&weak)?;
         let tick_target = weak.clone();
@@ -118,6 +134,33 @@ fn wire_dom(view: &view::View, weak: &Weak<RefCell<Option<Driver>>>) -> Result<(
     let target = weak.clone();
     listen(&view.hide_button, "click", move |_: DomEvent| {
         deliver(&target, Event::ToggleExpanded)
+    })?;
+    let target = weak.clone();
+    listen(&view.controls, "click", move |event: DomEvent| {
+        let action = event
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|el| el.closest("[data-action]").ok().flatten())
+            .filter(|el| el.tag_name() != "INPUT")
+            .and_then(|el| el.get_attribute("data-action"));
+        if let Some(action) = action {
+            event.prevent_default();
+            deliver(&target, Event::Control(action));
+        }
+    })?;
+    let target = weak.clone();
+    listen(&view.controls, "change", move |event: DomEvent| {
+        let checkbox = event
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+            .filter(|el| el.get_attribute("data-action").as_deref() == Some("upload-duplicates"));
+        if let Some(checkbox) = checkbox {
+            deliver(&target, Event::SetUploadDuplicates(checkbox.checked()));
+        }
+    })?;
+    let target = weak.clone();
+    listen(&view.rows_viewport, "scroll", move |_: DomEvent| {
+        deliver(&target, Event::Scrolled)
     })?;
     Ok(())
 }

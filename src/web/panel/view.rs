@@ -1,13 +1,23 @@
-//! The panel's DOM: built once, then updated row by row. The `data-testid` hooks are a stable
-//! contract for tests (DESIGN.md §3): `photolift-files`, `photolift-file` rows with `data-name` and
-//! `data-state`, and `photolift-summary` with its counts.
+//! The panel's DOM: built once, then updated from the driver's views. The `data-testid` hooks are
+//! a stable contract for tests (DESIGN.md §3): `photolift-files`, `photolift-folder`,
+//! `photolift-notice`, `photolift-file` rows with `data-name`, `data-state` and a `.message`,
+//! `photolift-summary` with its counts, `photolift-controls` and `photolift-resume`.
+//!
+//! Rows are virtualised (`rows`): only those in view are in the DOM.
 
-use super::dom::{append, element, set_text, text_element};
+mod controls;
+mod rows;
+
+use super::dom::{
+    append, button, element, set_attr, set_hidden, set_style, set_text, text_element,
+};
 use crate::web::i18n::text;
-use std::collections::HashMap;
+use controls::Controls;
+use rows::RowList;
+use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{Element, HtmlElement, HtmlInputElement};
+use web_sys::{Element, HtmlInputElement};
 
 /// What a row shows; the panel derives it from the plan.
 pub struct RowView<'a> {
@@ -17,6 +27,8 @@ pub struct RowView<'a> {
     pub message: &'a str,
     /// 0.0–1.0 while uploading.
     pub progress: Option<f64>,
+    /// An object URL or data URL of a small preview; `None` shows a neutral placeholder.
+    pub thumbnail: Option<&'a str>,
 }
 
 pub struct SummaryView {
@@ -27,6 +39,25 @@ pub struct SummaryView {
     /// idle, running, paused or done.
     pub state: &'static str,
     pub line: String,
+    /// "42 photos/min · 3.1 MB/s · about 2 min left"; empty hides it.
+    pub stats_line: String,
+}
+
+pub struct ControlsView {
+    /// idle, running, paused or done.
+    pub state: &'static str,
+    pub failed: usize,
+    pub total: usize,
+    pub upload_duplicates: bool,
+}
+
+/// An interrupted upload found in the journal.
+pub struct ResumeOffer {
+    /// Files the user must supply again.
+    pub waiting: usize,
+    pub uploaded: usize,
+    /// When it started, already formatted ("26 Nov 2026, 14:02").
+    pub started: String,
 }
 
 pub struct View {
@@ -35,26 +66,35 @@ pub struct View {
     pub folder_input: HtmlInputElement,
     pub drop_zone: Element,
     pub hide_button: Element,
+    /// Holds every control button (`data-action`) and the duplicates checkbox.
+    pub controls: Element,
+    /// The scrolling element of the file list.
+    pub rows_viewport: Element,
     notice: Element,
     summary: Element,
     summary_text: Element,
     summary_bar: Element,
-    rows: Element,
-    row_elements: HashMap<u32, Element>,
+    summary_stats: Element,
+    control_parts: Controls,
+    /// In a `RefCell` so that `set_expanded(&self)` can lay the rows out again.
+    rows: RefCell<RowList>,
 }
 
 impl View {
     pub fn build(mount: &Element) -> Result<View, JsValue> {
         let root = element("div", "panel")?;
+        root.set_attribute("data-expanded", "true")?;
         let bar = element("header", "bar")?;
         let title = text_element("span", "title", &text("panel_title", &[]))?;
         let hide_button = text_element("button", "hide", "–")?;
+        hide_button.set_attribute("type", "button")?;
         hide_button.set_attribute("title", &text("panel_close", &[]))?;
         hide_button.set_attribute("aria-label", &text("panel_close", &[]))?;
         append(&bar, &[&title, &hide_button])?;
 
         let notice = element("div", "notice")?;
         notice.set_attribute("data-testid", "photolift-notice")?;
+        notice.set_attribute("role", "status")?;
         notice.set_attribute("hidden", "")?;
 
         let drop_zone = element("label", "drop-zone")?;
@@ -64,31 +104,46 @@ impl View {
         files_input.set_type("file");
         files_input.set_multiple(true);
         files_input.set_attribute("data-testid", "photolift-files")?;
-        let pick_files = text_element("button", "pick", &text("panel_pick_files", &[]))?;
-        pick_files.set_attribute("data-action", "pick-files")?;
+        let pick_files = button("pick", "pick-files", &text("panel_pick_files", &[]))?;
         let folder_input: HtmlInputElement = element("input", "picker")?.unchecked_into();
         folder_input.set_type("file");
         folder_input.set_attribute("webkitdirectory", "")?;
         folder_input.set_attribute("data-testid", "photolift-folder")?;
-        let pick_folder = text_element("button", "pick", &text("panel_pick_folder", &[]))?;
-        pick_folder.set_attribute("data-action", "pick-folder")?;
-        let buttons = element("div", "buttons")?;
+        let pick_folder = button("pick", "pick-folder", &text("panel_pick_folder", &[]))?;
+        let buttons = element("span", "buttons")?;
         append(&buttons, &[&pick_files, &pick_folder])?;
         append(&drop_zone, &[&hint, &buttons, &files_input, &folder_input])?;
 
         let summary = element("div", "summary")?;
         summary.set_attribute("data-testid", "photolift-summary")?;
-        let summary_text = element("span", "summary-text")?;
+        summary.set_attribute("role", "status")?;
+        let summary_text = element("div", "summary-text")?;
         let summary_track = element("div", "track")?;
         let summary_bar = element("div", "fill")?;
         summary_track.append_child(&summary_bar)?;
-        append(&summary, &[&summary_text, &summary_track])?;
+        let summary_stats = element("div", "stats")?;
+        summary_stats.set_attribute("hidden", "")?;
+        append(&summary, &[&summary_text, &summary_track, &summary_stats])?;
 
-        let rows = element("ol", "rows")?;
+        let control_parts = Controls::build()?;
+
+        let rows_viewport = element("div", "rows-viewport")?;
+        let list = element("ol", "rows")?;
+        list.set_attribute("aria-label", &text("panel_files_label", &[]))?;
+        rows_viewport.append_child(&list)?;
+
         let privacy = text_element("footer", "privacy", &text("panel_privacy", &[]))?;
         append(
             &root,
-            &[&bar, &notice, &drop_zone, &summary, &rows, &privacy],
+            &[
+                &bar,
+                &notice,
+                &drop_zone,
+                &summary,
+                &control_parts.container,
+                &rows_viewport,
+                &privacy,
+            ],
         )?;
         mount.append_child(&root)?;
 
@@ -98,12 +153,15 @@ impl View {
             folder_input,
             drop_zone,
             hide_button,
+            controls: control_parts.container.clone(),
+            rows_viewport: rows_viewport.clone(),
             notice,
             summary,
             summary_text,
             summary_bar,
-            rows,
-            row_elements: HashMap::new(),
+            summary_stats,
+            control_parts,
+            rows: RefCell::new(RowList::new(rows_viewport, list)),
         };
         view.render_summary(&SummaryView {
             total: 0,
@@ -112,85 +170,83 @@ impl View {
             failed: 0,
             state: "idle",
             line: String::new(),
+            stats_line: String::new(),
         })?;
         Ok(view)
     }
 
     pub fn set_notice(&self, message: Option<&str>) -> Result<(), JsValue> {
-        match message {
-            Some(m) => {
-                set_text(&self.notice, m);
-                self.notice.remove_attribute("hidden")
-            }
-            None => self.notice.set_attribute("hidden", ""),
+        if let Some(m) = message {
+            set_text(&self.notice, m);
         }
+        set_hidden(&self.notice, message.is_none())
     }
 
     pub fn set_expanded(&self, expanded: bool) -> Result<(), JsValue> {
-        self.root
-            .set_attribute("data-expanded", if expanded { "true" } else { "false" })
+        set_attr(
+            &self.root,
+            "data-expanded",
+            if expanded { "true" } else { "false" },
+        )?;
+        if !expanded {
+            return Ok(());
+        }
+        // The list had no height while collapsed: lay out the rows now in view.
+        match self.rows.try_borrow_mut() {
+            Ok(mut rows) => rows.flush(),
+            Err(_) => Ok(()),
+        }
     }
 
+    /// Records a row; the DOM follows at the next `flush`. O(1) for a row off screen.
     pub fn render_row(&mut self, id: u32, row: &RowView) -> Result<(), JsValue> {
-        let el = match self.row_elements.get(&id) {
-            Some(el) => el.clone(),
-            None => {
-                let el = element("li", "row")?;
-                el.set_attribute("data-testid", "photolift-file")?;
-                el.set_attribute("data-name", row.name)?;
-                let name = text_element("span", "name", row.name)?;
-                name.set_attribute("title", row.name)?;
-                let state = element("span", "state")?;
-                let message = element("span", "message")?;
-                let track = element("div", "track")?;
-                let fill = element("div", "fill")?;
-                track.append_child(&fill)?;
-                append(&el, &[&name, &state, &message, &track])?;
-                self.rows.append_child(&el)?;
-                self.row_elements.insert(id, el.clone());
-                el
-            }
-        };
-        if el.get_attribute("data-state").as_deref() != Some(row.state) {
-            el.set_attribute("data-state", row.state)?;
-        }
-        let children = el.children();
-        if let Some(state) = children.item(1) {
-            set_text(&state, &text(&format!("state_{}", row.state), &[]));
-        }
-        if let Some(message) = children.item(2) {
-            set_text(&message, row.message);
-        }
-        if let Some(fill) = children.item(3).and_then(|t| t.first_element_child()) {
-            let width = match (row.state, row.progress) {
-                ("uploaded", _) => 100.0,
-                (_, Some(p)) => (p * 100.0).clamp(0.0, 100.0),
-                _ => 0.0,
-            };
-            fill.unchecked_ref::<HtmlElement>()
-                .style()
-                .set_property("width", &format!("{width:.0}%"))?;
-        }
+        self.rows.get_mut().set(id, row);
         Ok(())
+    }
+
+    /// Brings the rows in view up to date. Cheap when nothing changed: call it after every
+    /// render.
+    pub fn flush(&mut self) -> Result<(), JsValue> {
+        self.rows.get_mut().flush()
+    }
+
+    /// The list scrolled: render the rows now in view.
+    pub fn on_scroll(&mut self) -> Result<(), JsValue> {
+        self.rows.get_mut().flush()
     }
 
     pub fn render_summary(&self, s: &SummaryView) -> Result<(), JsValue> {
         let el = &self.summary;
-        el.set_attribute("data-total", &s.total.to_string())?;
-        el.set_attribute("data-uploaded", &s.uploaded.to_string())?;
-        el.set_attribute("data-skipped", &s.skipped.to_string())?;
-        el.set_attribute("data-failed", &s.failed.to_string())?;
-        el.set_attribute("data-state", s.state)?;
+        set_attr(el, "data-total", &s.total.to_string())?;
+        set_attr(el, "data-uploaded", &s.uploaded.to_string())?;
+        set_attr(el, "data-skipped", &s.skipped.to_string())?;
+        set_attr(el, "data-failed", &s.failed.to_string())?;
+        set_attr(el, "data-state", s.state)?;
+        // The drop zone shrinks to one line once there are files, leaving room for the list.
+        set_attr(
+            &self.root,
+            "data-has-files",
+            if s.total > 0 { "true" } else { "false" },
+        )?;
         set_text(&self.summary_text, &s.line);
+        set_hidden(&self.summary_text, s.line.is_empty())?;
+        set_text(&self.summary_stats, &s.stats_line);
+        set_hidden(&self.summary_stats, s.stats_line.is_empty())?;
         let done = s.uploaded + s.skipped + s.failed;
         let width = if s.total == 0 {
             0.0
         } else {
             done as f64 * 100.0 / s.total as f64
         };
-        self.summary_bar
-            .unchecked_ref::<HtmlElement>()
-            .style()
-            .set_property("width", &format!("{width:.1}%"))
+        set_style(&self.summary_bar, "width", &format!("{width:.1}%"))
+    }
+
+    pub fn render_controls(&self, c: &ControlsView) -> Result<(), JsValue> {
+        self.control_parts.render(c)
+    }
+
+    /// Shows the "resume an interrupted upload" banner, or hides it with `None`.
+    pub fn set_resume_offer(&self, offer: Option<&ResumeOffer>) -> Result<(), JsValue> {
+        self.control_parts.set_resume_offer(offer)
     }
 }

@@ -5,7 +5,11 @@
 // - only JPEG and videos are accepted; anything else gets an error toast and is not sent;
 // - each file is its own XHR POST to p42-uploadimagews with name and lastModified in the query,
 //   at most 3 at a time, with a progress row per file; 409 means "already in your library";
-// - afterwards the library grid re-reads the (CloudKit-like) library service.
+// - afterwards the library grid re-reads the (CloudKit-like) library service, which it also polls
+//   every 2 s (so an idle app notices an expired session too);
+// - a 401 from any of its requests means the session expired: the app tells the shell
+//   (window.parent.postMessage({icloudShell: 'session-expired'})), which replaces it in place
+//   with the sign-in view (shell/shell.js).
 // Plain DOM code, no framework, so the page loads under its strict CSP with nothing external.
 'use strict';
 
@@ -18,6 +22,7 @@
   const ACCEPTED_EXTENSIONS = ['jpg', 'jpeg', 'mov', 'mp4', 'm4v'];
   const MAX_PARALLEL_UPLOADS = 3;
   const TOAST_MS = 6000;
+  const LIBRARY_POLL_MS = 2000;
 
   // Apple's ui-* elements are custom elements without a shadow root in the way.
   for (const tag of ['ui-button', 'ui-main-pane']) {
@@ -147,6 +152,7 @@
         if (event.lengthComputable) setRow(row, 'uploading', `${Math.round((event.loaded / event.total) * 100)}%`, event.loaded / event.total);
       };
       xhr.onload = () => {
+        if (xhr.status === 401) sessionExpired();
         if (xhr.status === 200) setRow(row, 'uploaded', 'Uploaded', 1);
         else if (xhr.status === 409) setRow(row, 'duplicate', 'Already in your library', 1);
         else setRow(row, 'failed', "Couldn't upload");
@@ -180,20 +186,30 @@
     progressTitle.textContent = batchTotal ? `Uploading: ${batchDone} of ${batchTotal} done` : 'Upload complete';
   }
 
+  // ---- session -----------------------------------------------------------------------------------
+
+  function sessionExpired() {
+    if (window.parent !== window) window.parent.postMessage({ icloudShell: 'session-expired' }, location.origin);
+  }
+
   // ---- library -----------------------------------------------------------------------------------
 
   let syncToken = null;
+  let refreshing = false;
 
   async function database(call) {
     // text/plain JSON, as CloudKit's web client sends, so no preflight is needed.
     const response = await fetch(`${DATABASE_URL}/${call}?dsid=${DSID}&remapEnums=true`, {
       method: 'POST', credentials: 'include', body: JSON.stringify({ zoneID: { zoneName: 'PrimarySync' } }),
     });
+    if (response.status === 401) sessionExpired();
     if (!response.ok) throw new Error(`${call}: HTTP ${response.status}`);
     return response.json();
   }
 
   async function refreshLibrary() {
+    if (refreshing) return;
+    refreshing = true;
     try {
       const { zones } = await database('zones/list');
       if (zones[0].syncToken === syncToken) return;
@@ -202,21 +218,35 @@
       renderGrid(records);
     } catch (error) {
       console.warn('Photos stand-in: library refresh failed', error);
+    } finally {
+      refreshing = false;
     }
   }
 
+  // Cells are kept per record (as React would), so polling a large library does not rebuild the grid.
+  const cellsByRecord = new Map();
+
   function renderGrid(records) {
     const cells = records.map(({ recordName, fields }) => {
+      if (cellsByRecord.has(recordName)) return cellsByRecord.get(recordName);
       const name = fields.filename.value;
       const isVideo = fields.itemType.value.startsWith('video/');
       const content = isVideo
         ? h('div', { class: 'VideoTile' }, '\u25b6 ', name)
         : h('img', { src: fields.thumbURL.value, alt: name, loading: 'lazy' });
-      return h('div', { class: 'GridItem', role: 'gridcell', 'aria-label': name, 'data-record-name': recordName }, content);
+      const cell = h('div', { class: 'GridItem', role: 'gridcell', 'aria-label': name, 'data-record-name': recordName }, content);
+      cellsByRecord.set(recordName, cell);
+      return cell;
     });
-    grid.replaceChildren(h('div', { class: 'GridRow', role: 'row' }, ...cells));
+    const current = new Set(records.map((r) => r.recordName));
+    for (const recordName of [...cellsByRecord.keys()]) if (!current.has(recordName)) cellsByRecord.delete(recordName);
+    let row = grid.querySelector('.GridRow');
+    if (!row) grid.append(row = h('div', { class: 'GridRow', role: 'row' }));
+    const same = row.children.length === cells.length && cells.every((cell, i) => row.children[i] === cell);
+    if (!same) row.replaceChildren(...cells);
     emptyNote.hidden = cells.length > 0;
   }
 
   refreshLibrary();
+  setInterval(refreshLibrary, LIBRARY_POLL_MS);
 })();

@@ -1,0 +1,224 @@
+//! photolift's memory in the extension's own storage (`chrome.storage.local`, on this computer
+//! only): the user's settings, the photos it already uploaded (by content key), and the journal of
+//! the upload in progress, so a reload, crash or closed tab can resume without sending anything twice.
+//!
+//! Layout: `photolift.settings` (object), `photolift.up.<key>` = upload date (one entry per photo,
+//! so recording one upload never rewrites the others), `photolift.journal.meta` = {started, chunks}
+//! and `photolift.journal.<n>` = a chunk of journal entries (appended, never rewritten).
+
+use crate::queue::{JournalEntry, PlanConfig};
+use js_sys::{Array, Object, Promise, Reflect};
+use serde::{Deserialize, Serialize};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_namespace = ["chrome", "storage", "local"], js_name = get)]
+    fn storage_get(keys: &JsValue) -> Promise;
+    #[wasm_bindgen(js_namespace = ["chrome", "storage", "local"], js_name = set)]
+    fn storage_set(items: &JsValue) -> Promise;
+    #[wasm_bindgen(js_namespace = ["chrome", "storage", "local"], js_name = remove)]
+    fn storage_remove(keys: &JsValue) -> Promise;
+}
+
+const SETTINGS: &str = "photolift.settings";
+const UPLOADED_PREFIX: &str = "photolift.up.";
+const JOURNAL_META: &str = "photolift.journal.meta";
+const JOURNAL_PREFIX: &str = "photolift.journal.";
+
+/// What the user (or a test) may set; everything has a default.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct Settings {
+    pub batch_size: usize,
+    pub upload_timeout_ms: u64,
+    pub max_attempts: u32,
+    pub backoff_base_ms: u64,
+    pub upload_duplicates: bool,
+    pub quality: u8,
+    pub date_rescue: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Settings {
+        let plan = PlanConfig::default();
+        Settings {
+            batch_size: plan.batch_size,
+            upload_timeout_ms: plan.upload_timeout_ms,
+            max_attempts: plan.max_attempts,
+            backoff_base_ms: plan.backoff_base_ms,
+            upload_duplicates: false,
+            quality: 92,
+            date_rescue: true,
+        }
+    }
+}
+
+impl Settings {
+    pub fn plan_config(&self, workers: usize) -> PlanConfig {
+        let defaults = PlanConfig::default();
+        PlanConfig {
+            batch_size: self.batch_size.max(1),
+            // Two batches ahead plus one per worker: the page never waits, memory stays bounded.
+            convert_ahead: self.batch_size.max(1) * 2 + workers.max(1),
+            max_converting: workers.max(1),
+            max_attempts: self.max_attempts.max(1),
+            backoff_base_ms: self.backoff_base_ms,
+            upload_timeout_ms: self.upload_timeout_ms.max(1_000),
+            upload_duplicates: self.upload_duplicates,
+            ..defaults
+        }
+    }
+}
+
+/// Journal progress already in storage.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct JournalMeta {
+    pub started_ms: f64,
+    pub chunks: u32,
+}
+
+/// Everything read at start.
+#[derive(Default)]
+pub struct Loaded {
+    pub settings: Settings,
+    pub uploaded: Vec<(String, String)>,
+    pub journal_meta: Option<JournalMeta>,
+    pub journal: Vec<JournalEntry>,
+}
+
+fn log_failure(what: &str, error: &JsValue) {
+    web_sys::console::warn_2(&format!("photolift storage: {what} failed").into(), error);
+}
+
+fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(JsValue::from)
+}
+
+/// Reads settings, the upload memory and the journal in one pass.
+pub async fn load() -> Result<Loaded, JsValue> {
+    let all = JsFuture::from(storage_get(&JsValue::NULL)).await?;
+    let settings = Reflect::get(&all, &SETTINGS.into())
+        .ok()
+        .filter(|v| !v.is_undefined())
+        .and_then(|v| serde_wasm_bindgen::from_value(v).ok())
+        .unwrap_or_default();
+    let mut uploaded = Vec::new();
+    let keys = Object::keys(all.unchecked_ref::<Object>());
+    for key in keys.iter().filter_map(|k| k.as_string()) {
+        if let Some(content_key) = key.strip_prefix(UPLOADED_PREFIX) {
+            let date = Reflect::get(&all, &key.as_str().into())?
+                .as_string()
+                .unwrap_or_default();
+            uploaded.push((content_key.to_string(), date));
+        }
+    }
+    let journal_meta: Option<JournalMeta> = Reflect::get(&all, &JOURNAL_META.into())
+        .ok()
+        .filter(|v| !v.is_undefined())
+        .and_then(|v| serde_wasm_bindgen::from_value(v).ok());
+    let mut journal = Vec::new();
+    if let Some(meta) = &journal_meta {
+        for n in 0..meta.chunks {
+            let chunk = Reflect::get(&all, &format!("{JOURNAL_PREFIX}{n}").into())?;
+            if chunk.is_undefined() {
+                continue;
+            }
+            // An entry this version cannot read is skipped, not fatal: the rest still resumes.
+            for value in chunk.unchecked_into::<Array>().iter() {
+                if let Ok(entry) = serde_wasm_bindgen::from_value::<JournalEntry>(value) {
+                    journal.push(entry);
+                }
+            }
+        }
+    }
+    Ok(Loaded {
+        settings,
+        uploaded,
+        journal_meta,
+        journal,
+    })
+}
+
+fn fire(promise: Promise, what: &'static str) {
+    wasm_bindgen_futures::spawn_local(async move {
+        if let Err(error) = JsFuture::from(promise).await {
+            log_failure(what, &error);
+        }
+    });
+}
+
+/// Saves the settings (the user changed one in the panel).
+pub fn save_settings(settings: &Settings) {
+    let items = Object::new();
+    match to_js(settings).and_then(|value| Reflect::set(&items, &SETTINGS.into(), &value)) {
+        Ok(_) => fire(storage_set(&items), "saving settings"),
+        Err(error) => log_failure("saving settings", &error),
+    }
+}
+
+/// Remembers uploaded photos by content key, with the date they went up.
+pub fn remember_uploaded(entries: &[(String, String)]) {
+    if entries.is_empty() {
+        return;
+    }
+    let items = Object::new();
+    for (key, date) in entries {
+        let _ = Reflect::set(
+            &items,
+            &format!("{UPLOADED_PREFIX}{key}").into(),
+            &date.into(),
+        );
+    }
+    fire(storage_set(&items), "remembering uploads");
+}
+
+/// Forgets every uploaded photo (the user asked to).
+pub async fn forget_uploaded() -> Result<(), JsValue> {
+    let all = JsFuture::from(storage_get(&JsValue::NULL)).await?;
+    let keys: Array = Object::keys(all.unchecked_ref::<Object>())
+        .iter()
+        .filter(|k| {
+            k.as_string()
+                .is_some_and(|k| k.starts_with(UPLOADED_PREFIX))
+        })
+        .collect();
+    JsFuture::from(storage_remove(&keys)).await?;
+    Ok(())
+}
+
+/// Appends entries to the journal as a new chunk (one `set`, so meta and chunk land together).
+pub fn append_journal(meta: &mut JournalMeta, entries: &[JournalEntry]) {
+    if entries.is_empty() {
+        return;
+    }
+    let mut write = || -> Result<Promise, JsValue> {
+        let items = Object::new();
+        let chunk: Array = entries.iter().map(to_js).collect::<Result<_, _>>()?;
+        Reflect::set(
+            &items,
+            &format!("{JOURNAL_PREFIX}{}", meta.chunks).into(),
+            &chunk,
+        )?;
+        meta.chunks += 1;
+        Reflect::set(&items, &JOURNAL_META.into(), &to_js(meta)?)?;
+        Ok(storage_set(&items))
+    };
+    match write() {
+        Ok(promise) => fire(promise, "writing the journal"),
+        Err(error) => log_failure("writing the journal", &error),
+    }
+}
+
+/// Drops the journal: the upload it describes is finished or discarded.
+pub fn clear_journal(meta: &JournalMeta) {
+    let keys: Array = (0..meta.chunks)
+        .map(|n| JsValue::from(format!("{JOURNAL_PREFIX}{n}")))
+        .chain(std::iter::once(JsValue::from(JOURNAL_META)))
+        .collect();
+    fire(storage_remove(&keys), "clearing the journal");
+}

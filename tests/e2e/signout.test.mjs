@@ -1,0 +1,67 @@
+// The session expires in the middle of a bulk upload (issue 4, "Signed out"): the Photos app is
+// replaced in place by the sign-in view (the stand-in's shell does what the real single-page app
+// does; the top document and the panel in it stay). The panel must pause and say why, and finish by
+// itself once the user has signed in. Run: node --test tests/e2e/signout.test.mjs (after ./build.sh).
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { PHOTOS_URL, startStandin } from '../standin/server.mjs';
+import { TEST_SETTINGS, assertServerHolds, configurePanel, makeMixedFolder, waitUntil } from './bulk-fixtures.mjs';
+import { EXTENSION_DIR, tempDir } from './fixtures.mjs';
+import { appFrame, launch } from './harness.mjs';
+import { panelFrame, summary, waitForSummary } from './panel.mjs';
+
+describe('signed out in the middle of a bulk upload', () => {
+  let standin;
+  let browser;
+  let fixtures;
+
+  before(async () => {
+    standin = await startStandin();
+    fixtures = tempDir('photolift-signout-');
+    browser = await launch({ extensionDir: EXTENSION_DIR, standin });
+    await configurePanel(browser.context, TEST_SETTINGS);
+  });
+  after(async () => {
+    await browser?.close();
+    await standin?.close();
+    fixtures?.remove();
+  });
+
+  it('pauses with a plain notice, then completes after Sign In: the server holds exactly 150, none twice', { timeout: 120_000 }, async () => {
+    const folder = makeMixedFolder(fixtures.dir, 150, { prefix: 'SIGNOUT_' });
+    const page = await browser.context.newPage();
+    await page.goto(PHOTOS_URL);
+    await appFrame(page);
+    const panel = await panelFrame(page);
+    await page.evaluate(() => { window.__sameDocument = true; });
+    await panel.locator('input[data-testid=photolift-files]').setInputFiles(folder.paths);
+
+    await waitUntil(() => standin.state.received.length >= 50, { timeout: 60_000, interval: 25, what: '50 received' });
+    standin.signOut();
+    // The app's next request gets 401 and the shell shows its sign-in view in place of the app.
+    await page.locator('main.SignInView button.SignInButton').waitFor({ timeout: 10_000 });
+    const atSignOut = standin.state.received.length;
+
+    const paused = await waitForSummary(panel, (s) => s.state === 'paused', 15_000);
+    assert.ok(paused.uploaded + paused.failed + paused.skipped < 150, JSON.stringify(paused));
+    const notice = panel.locator('[data-testid=photolift-notice]');
+    await waitUntil(async () => (await notice.isVisible()) && /signed out|sign in/i.test(await notice.innerText()), {
+      timeout: 5000, what: 'the notice says the user is signed out',
+    });
+    // Nothing gets through while signed out, and the panel does not burn its retries on it.
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    assert.equal(standin.state.received.length, atSignOut, 'nothing stored while signed out');
+    assert.equal((await summary(panel)).failed, 0, 'no file failed because of the sign-out');
+
+    await page.click('button.SignInButton');
+    await appFrame(page);
+    assert.equal(await page.evaluate(() => window.__sameDocument), true, 'the page was not reloaded');
+    const done = await waitForSummary(panel, (s) => s.total === 150 && s.uploaded + s.skipped + s.failed === 150, 80_000);
+    assert.equal(done.uploaded, 150, JSON.stringify(done));
+    assert.equal(done.failed, 0);
+    assert.equal(done.state, 'done');
+    assertServerHolds(standin, { names: folder.uploadedNames });
+    const shown = (await notice.count()) && (await notice.isVisible()) ? (await notice.innerText()).trim() : '';
+    assert.equal(shown, '', 'the notice is gone once signed in');
+  });
+});
