@@ -18,6 +18,7 @@ use crate::web::pool::{Pool, WorkerSignal};
 use crate::web::store::{self, JournalMeta, Loaded, Settings};
 use js_sys::{ArrayBuffer, Reflect};
 use std::collections::HashMap;
+use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{File, MessagePort};
@@ -33,6 +34,7 @@ pub enum Event {
     ToggleExpanded,
     Scrolled,
     Tick,
+    Thumbnail(FileId, String),
 }
 
 /// After iCloud answers 401 the page needs a moment to show its sign-in view; until it has (or
@@ -68,6 +70,9 @@ pub struct Driver {
     /// An interrupted upload found in the journal, until its files are given again or discarded.
     resume_offer: Option<ResumeOffer>,
     title: String,
+    thumbnails: HashMap<FileId, String>,
+    /// Delivers events that finish later (thumbnails) back to this driver.
+    sender: Rc<dyn Fn(Event)>,
 }
 
 /// An illegal move in the plan is a bug of ours, not the user's: log it and go on.
@@ -119,7 +124,7 @@ fn minutes_left(ms: u64) -> String {
 }
 
 impl Driver {
-    pub fn new(view: View, pool: Pool, loaded: Loaded) -> Driver {
+    pub fn new(view: View, pool: Pool, loaded: Loaded, sender: Rc<dyn Fn(Event)>) -> Driver {
         let settings = loaded.settings;
         let config = settings.plan_config(pool.size());
         let mut journal = loaded.journal_meta;
@@ -174,6 +179,8 @@ impl Driver {
             journal,
             resume_offer,
             title: String::new(),
+            thumbnails: HashMap::new(),
+            sender,
         };
         let resumed: Vec<FileId> = driver.plan.files().map(|f| f.id).collect();
         if let Err(error) = driver.render_rows(resumed).and_then(|_| driver.render()) {
@@ -203,6 +210,10 @@ impl Driver {
             Event::Scrolled => self.view.on_scroll()?,
             Event::Tick => {
                 self.plan.check_timeouts(now_ms());
+            }
+            Event::Thumbnail(id, url) => {
+                self.thumbnails.insert(id, url);
+                self.render_rows(vec![id])?;
             }
         }
         self.pump()?;
@@ -320,6 +331,9 @@ impl Driver {
                             text("unchanged_jpeg", &[])
                         };
                         self.notes.insert(id, note);
+                        if !media_type.starts_with("video/") {
+                            self.make_thumbnail(id, &bytes, &media_type);
+                        }
                         let output = Output {
                             buffer: bytes.unchecked_into(),
                             name,
@@ -364,6 +378,20 @@ impl Driver {
             }
         }
         Ok(())
+    }
+
+    fn make_thumbnail(&self, id: FileId, bytes: &JsValue, media_type: &str) {
+        let Some(bytes) = bytes.dyn_ref::<ArrayBuffer>() else {
+            return;
+        };
+        let (bytes, media_type, sender) =
+            (bytes.clone(), media_type.to_string(), self.sender.clone());
+        wasm_bindgen_futures::spawn_local(async move {
+            // A photo the browser cannot show small just keeps its placeholder.
+            if let Ok(url) = super::thumbnail::thumbnail(&bytes, &media_type).await {
+                sender(Event::Thumbnail(id, url));
+            }
+        });
     }
 
     fn replace_worker(&mut self, slot: usize) -> Result<(), JsValue> {
@@ -562,7 +590,7 @@ impl Driver {
                 state,
                 message,
                 progress: self.progress.get(&id).copied(),
-                thumbnail: None,
+                thumbnail: self.thumbnails.get(&id).map(String::as_str),
             };
             self.view.render_row(id.0, &row)?;
         }

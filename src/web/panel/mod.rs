@@ -6,6 +6,7 @@ mod dom;
 mod download;
 mod driver;
 mod intake;
+mod thumbnail;
 mod view;
 
 use super::pool::{Pool, WorkerSignal};
@@ -67,7 +68,9 @@ impl Panel {
             .ok_or("no #photolift-root")?;
         let view = view::View::build(&mount)?;
         wire_dom(&view, &weak)?;
-        *shared.borrow_mut() = Some(Driver::new(view, pool, loaded));
+        let later = weak.clone();
+        let sender: Rc<dyn Fn(Event)> = Rc::new(move |event| deliver(&later, event));
+        *shared.borrow_mut() = Some(Driver::new(view, pool, loaded, sender));
 
         wire_page(&weak)?;
         let tick_target = weak.clone();

@@ -1,0 +1,17 @@
+// ./build.sh bench: every benchmark, each printing its own table.
+//   1. JPEG encoders on real photos (native, release build): size, speed, PSNR.
+//   2. Peak memory of the panel and its workers while uploading 12 MP photos through the stand-in
+//      (PHOTOLIFT_BENCH_FILES=N, default 1000: about 35–40 minutes on 2 cores).
+import { spawnSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const run = (command, args) => {
+  console.log(`\n$ ${command} ${args.join(' ')}`);
+  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit' });
+  if (result.status !== 0) process.exitCode = 1;
+};
+
+run('cargo', ['test', '--release', '--test', 'convert_encoders', '--', '--ignored', '--nocapture']);
+run('node', ['tests/bench/memory.mjs']);
