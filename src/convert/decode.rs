@@ -57,11 +57,12 @@ fn decode_heif(bytes: &[u8], max_pixels: u64) -> Result<Decoded, ConvertError> {
     // Metadata that cannot be read must not stop the photo itself from converting.
     let metadata = heifer::read_metadata(bytes).unwrap_or_default();
     let icc = metadata.icc_profile.filter(|icc| !icc.is_empty());
-    let image = if icc.is_some() {
-        // Pixels stay in the profile's space; the profile travels to the JPEG (metadata.rs).
+    let image = if icc.is_some() || declared_colour(bytes).is_none_or(displays_as_srgb) {
+        // With a profile, pixels stay in the profile's space and the profile travels to the
+        // JPEG (metadata.rs). Without one, SDR colour close to sRGB is kept as coded.
         heifer::decode_rgba8(bytes, &options)
     } else {
-        // Without a profile, `nclx` colour information (if any) is applied here, since the
+        // Other `nclx` colour (Display P3 or BT.2020 primaries…) is converted here, since the
         // JPEG will be read as sRGB. HDR transfers heifer cannot map are decoded as coded.
         match heifer::decode_srgb_rgba8(bytes, &options) {
             Err(heifer::Error::Unsupported(_)) => heifer::decode_rgba8(bytes, &options),
@@ -81,6 +82,54 @@ fn decode_heif(bytes: &[u8], max_pixels: u64) -> Result<Decoded, ConvertError> {
             icc,
         },
     })
+}
+
+/// The colour primaries and transfer characteristics a HEIF's primary image declares, as
+/// heifer's sRGB conversion reads them: the `nclx` property of the item, else of its first
+/// tile, else the HEVC VUI of that coded item. `None` when nothing is declared or readable.
+fn declared_colour(bytes: &[u8]) -> Option<(u16, u16)> {
+    use heifer::heifer_hevc_dec::{nal::NalUnit, params::ParameterSets};
+    use heifer::heifer_isobmff::boxes::{ColorInfo, Property};
+    let file = heifer::heifer_isobmff::HeifFile::parse(bytes).ok()?;
+    let mut item = file.primary_id;
+    for _ in 0..4 {
+        let nclx = file.item_properties(item).ok()?.find_map(|p| match p {
+            Property::Color(ColorInfo::Nclx {
+                primaries,
+                transfer,
+                ..
+            }) => Some((*primaries, *transfer)),
+            _ => None,
+        });
+        if nclx.is_some() {
+            return nclx;
+        }
+        if let Ok(Some(config)) = file.hevc_config(item) {
+            let mut sets = ParameterSets::default();
+            for nal in &config.nal_units {
+                let _ = NalUnit::parse(nal).map(|nal| sets.add(&nal));
+            }
+            return sets.sps.iter().flatten().find_map(|sps| {
+                let vui = sps.vui.as_ref()?;
+                Some((
+                    u16::from(vui.colour_primaries),
+                    u16::from(vui.transfer_characteristics),
+                ))
+            });
+        }
+        item = *file.referenced_items(item, b"dimg").first()?;
+    }
+    None
+}
+
+/// Whether pixels declared with these H.273 primaries and transfer are shown as sRGB anyway:
+/// BT.709 (= sRGB) or BT.601 primaries, with the sRGB transfer or an SDR camera transfer
+/// (BT.709/601/2020, which displays render as sRGB-like, not by inverting the camera curve).
+/// Android phones write exactly this (xiaomi.heic: BT.601 primaries and transfer in the VUI);
+/// converting it with the inverse BT.601 curve shifted every tone (31 dB from libheif, which
+/// shows it as coded, as do browsers for JPEG). 2 is "unspecified".
+fn displays_as_srgb((primaries, transfer): (u16, u16)) -> bool {
+    matches!(primaries, 1 | 2 | 5 | 6) && matches!(transfer, 1 | 2 | 6 | 13 | 14 | 15)
 }
 
 fn heif_error(error: heifer::Error) -> ConvertError {
@@ -195,6 +244,18 @@ fn flatten_rgba_on_white(mut rgba: Vec<u8>, has_alpha: bool) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_colour_far_from_srgb_is_converted() {
+        // BT.709, BT.601 (Android phones' VUI) and unspecified, with SDR transfers: as coded.
+        for colour in [(1, 1), (1, 13), (5, 6), (6, 6), (2, 2), (1, 14)] {
+            assert!(displays_as_srgb(colour), "{colour:?}");
+        }
+        // Display P3, BT.2020, or HDR transfers (PQ, HLG): heifer converts (or refuses HDR).
+        for colour in [(12, 13), (9, 14), (1, 16), (9, 18)] {
+            assert!(!displays_as_srgb(colour), "{colour:?}");
+        }
+    }
 
     #[test]
     fn transparent_pixels_become_white_and_opaque_ones_stay() {

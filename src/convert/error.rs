@@ -47,3 +47,20 @@ pub enum ConvertError {
     #[error("could not write the JPEG ({detail})")]
     Encode { detail: String },
 }
+
+impl ConvertError {
+    /// True when the file is positively something other than a photo (a PDF, a text file, an
+    /// archive, audio, a program): the panel marks such files `skipped` rather than `failed`,
+    /// since nothing went wrong. Bytes of unknown type stay failures — a `.heic` whose header is
+    /// destroyed is a damaged photo, not a non-photo (6 files of `corpus/malformed` are like
+    /// that) — and so do photo formats photolift cannot read yet (JPEG XL, AVIF), damaged photos
+    /// and limits.
+    pub fn is_not_media(&self) -> bool {
+        match self {
+            ConvertError::NotAPhoto { what } => {
+                !what.contains("unknown type") && !what.contains("not supported yet")
+            }
+            _ => false,
+        }
+    }
+}

@@ -177,6 +177,28 @@ mod tests {
     }
 
     #[test]
+    fn only_known_non_photos_are_not_media() {
+        let options = ConvertOptions::default();
+        for not_media in [
+            &b"%PDF-1.7\n"[..],
+            b"hello world\n",
+            b"PK\x03\x04\x14\0\0\0",
+        ] {
+            let err = convert(not_media, &options).unwrap_err();
+            assert!(err.is_not_media(), "{err}");
+        }
+        let avif = b"\0\0\0\x1cftypavif\0\0\0\0avifmif1miaf";
+        let damaged_png = b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR";
+        // A HEIC whose first box is destroyed: unknown bytes, maybe a damaged photo.
+        let unknown = b"\0\0\0\x01    \x80\0\0\0\0\0\0\0";
+        let jxl = b"\xff\x0a\xfa\x00";
+        for photo_error in [&[][..], avif, damaged_png, unknown, jxl] {
+            let err = convert(photo_error, &options).unwrap_err();
+            assert!(!err.is_not_media(), "{err}");
+        }
+    }
+
+    #[test]
     fn avif_is_refused_plainly() {
         let avif = b"\0\0\0\x1cftypavif\0\0\0\0avifmif1miaf";
         let err = convert(avif, &ConvertOptions::default()).unwrap_err();

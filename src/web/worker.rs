@@ -3,7 +3,7 @@
 //! this worker and mark only that one file failed.
 
 use super::messages::{from_js, to_js, FromWorker, ToWorker};
-use crate::convert::{self, Conversion, ConvertError, ConvertOptions};
+use crate::convert::{self, Conversion, ConvertOptions};
 use js_sys::{Array, ArrayBuffer, Reflect, Uint8Array};
 use sha2::{Digest, Sha256};
 use wasm_bindgen::prelude::*;
@@ -133,7 +133,7 @@ async fn convert_file(job: u32, file: File, quality: u8, date_rescue: bool) {
             &FromWorker::Failed {
                 job,
                 reason: error.to_string(),
-                not_media: matches!(error, ConvertError::NotAPhoto { .. }),
+                not_media: error.is_not_media(),
             },
             None,
         ),
