@@ -58,22 +58,15 @@
   // The app opens a file chooser when its upload button is clicked. When photolift clicks that button
   // only to make the app mount its input, the chooser must not pop up in front of the user.
   let suppressPickerUntil = 0;
-  const click = HTMLInputElement.prototype.click;
-  HTMLInputElement.prototype.click = function photoliftClick() {
-    if (this.type === 'file' && Date.now() < suppressPickerUntil) {
-      suppressPickerUntil = 0;
-      return undefined;
-    }
-    return click.call(this);
-  };
-  if (HTMLInputElement.prototype.showPicker) {
-    const showPicker = HTMLInputElement.prototype.showPicker;
-    HTMLInputElement.prototype.showPicker = function photoliftShowPicker() {
+  for (const method of ['click', 'showPicker']) {
+    const original = HTMLInputElement.prototype[method];
+    if (!original) continue;
+    HTMLInputElement.prototype[method] = function photoliftPickerGuard(...args) {
       if (this.type === 'file' && Date.now() < suppressPickerUntil) {
         suppressPickerUntil = 0;
         return undefined;
       }
-      return showPicker.call(this);
+      return original.apply(this, args);
     };
   }
   window.addEventListener('message', (event) => {

@@ -295,11 +295,7 @@ impl UploadPlan {
         id: FileId,
         reason: impl Into<String>,
     ) -> Result<(), QueueError> {
-        let reason = reason.into();
-        let file = self.move_file(id, FileState::Failed)?;
-        file.reason = Some(reason.clone());
-        self.journal.push(JournalEntry::Failed { id, reason });
-        Ok(())
+        self.finish_failed(id, reason.into())
     }
 
     // ----- upload -----------------------------------------------------------------------------
@@ -410,13 +406,7 @@ impl UploadPlan {
         id: FileId,
         reason: impl Into<String>,
     ) -> Result<(), QueueError> {
-        let reason = reason.into();
-        let file = self.move_file(id, FileState::Failed)?;
-        file.reason = Some(reason.clone());
-        file.last_upload_error = None;
-        self.journal.push(JournalEntry::Failed { id, reason });
-        self.close_batch_if_resolved();
-        Ok(())
+        self.finish_failed(id, reason.into())
     }
 
     /// The worker found that `id` is not a photo or video at all (a PDF named `.jpg`, say): it is
@@ -826,6 +816,15 @@ impl UploadPlan {
             index_file(&mut self.convertible, &mut self.ready, file);
             self.changes.insert(id);
         }
+    }
+
+    fn finish_failed(&mut self, id: FileId, reason: String) -> Result<(), QueueError> {
+        let file = self.move_file(id, FileState::Failed)?;
+        file.reason = Some(reason.clone());
+        file.last_upload_error = None;
+        self.journal.push(JournalEntry::Failed { id, reason });
+        self.close_batch_if_resolved();
+        Ok(())
     }
 
     fn finish_skipped(&mut self, id: FileId, reason: String) -> Result<(), QueueError> {

@@ -7,10 +7,10 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import { PHOTOS_URL, startStandin } from '../standin/server.mjs';
-import { CORPUS, EXTENSION_DIR, magick, tempDir } from './fixtures.mjs';
-import { launch } from './harness.mjs';
+import { describe, it } from 'node:test';
+import { PHOTOS_URL } from '../standin/server.mjs';
+import { CORPUS, EXTENSION_DIR } from './fixtures.mjs';
+import { useStandinWithExtension } from './harness.mjs';
 import { panelFrame, rows, waitForSummary } from './panel.mjs';
 
 const SRGB_ICC = '/usr/share/color/icc/ghostscript/srgb.icc';
@@ -83,20 +83,10 @@ function patchDiffs(a, b, count) {
 const worst = (diffs) => Math.max(...diffs.flat());
 
 describe('colour: ICC profiles and dates travel to the JPEG, and Chromium shows the same colours', () => {
-  let standin, browser, fixtures;
-
-  before(async () => {
-    standin = await startStandin();
-    browser = await launch({ extensionDir: EXTENSION_DIR, standin });
-    fixtures = tempDir();
-  });
-  after(async () => {
-    await browser?.close();
-    await standin?.close();
-    fixtures?.remove();
-  });
+  const env = useStandinWithExtension(EXTENSION_DIR);
 
   it('keeps Display P3 (HEIC) and sRGB (PNG) profiles and dates, with no colour shift', async () => {
+    const { standin, browser, fixtures } = env;
     standin.reset();
     const dir = fixtures.dir;
     // The P3 profile an iPhone embeds, taken from a real iPhone HEIC.

@@ -3,27 +3,17 @@
 import assert from 'node:assert/strict';
 import { copyFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import { PHOTOS_URL, startStandin } from '../standin/server.mjs';
-import { CORPUS, EXTENSION_DIR, identify, magick, sha256, tempDir } from './fixtures.mjs';
-import { appFrame, launch } from './harness.mjs';
+import { describe, it } from 'node:test';
+import { PHOTOS_URL } from '../standin/server.mjs';
+import { CORPUS, EXTENSION_DIR, identify, magick, sha256 } from './fixtures.mjs';
+import { appFrame, useStandinWithExtension } from './harness.mjs';
 import { panelFrame, recordToasts, rows, summary, waitForSummary } from './panel.mjs';
 
 describe('foundation: photos dropped into the panel arrive in iCloud as JPEGs', () => {
-  let standin, browser, fixtures;
-
-  before(async () => {
-    standin = await startStandin();
-    browser = await launch({ extensionDir: EXTENSION_DIR, standin });
-    fixtures = tempDir();
-  });
-  after(async () => {
-    await browser?.close();
-    await standin?.close();
-    fixtures?.remove();
-  });
+  const env = useStandinWithExtension(EXTENSION_DIR);
 
   it('converts HEIC and PNG, passes JPEG through, and fails only the corrupt file', async () => {
+    const { standin, browser, fixtures } = env;
     standin.reset();
     const dir = fixtures.dir;
     const heic = join(dir, 'example.heic');

@@ -7,8 +7,9 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
-import { PHOTOS_URL, chromiumFlags } from '../standin/server.mjs';
+import { PHOTOS_URL, chromiumFlags, startStandin } from '../standin/server.mjs';
 
 export const APP_FRAME_PATH = '/applications/photos3/';
 const APP_FRAME_URL = `https://www.icloud.com${APP_FRAME_PATH}`;
@@ -100,4 +101,26 @@ export async function openPhotos(context) {
   const page = await context.newPage();
   await page.goto(PHOTOS_URL);
   return { page, app: await appFrame(page) };
+}
+
+/**
+ * Registers before/after hooks that start a stand-in, a Chromium with `extensionDir` loaded, and a
+ * temp folder for fixtures, and close them all after. Returns an object the tests read them from.
+ */
+export function useStandinWithExtension(extensionDir) {
+  const env = {};
+  before(async () => {
+    env.standin = await startStandin();
+    env.browser = await launch({ extensionDir, standin: env.standin });
+    env.fixtures = {
+      dir: mkdtempSync(join(tmpdir(), 'photolift-test-')),
+      remove() { rmSync(this.dir, { recursive: true, force: true }); },
+    };
+  });
+  after(async () => {
+    await env.browser?.close();
+    await env.standin?.close();
+    env.fixtures?.remove();
+  });
+  return env;
 }

@@ -5,10 +5,10 @@
 import assert from 'node:assert/strict';
 import { copyFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import { PHOTOS_URL, startStandin } from '../standin/server.mjs';
-import { CORPUS, EXTENSION_DIR, identify, magick, tempDir } from './fixtures.mjs';
-import { launch } from './harness.mjs';
+import { describe, it } from 'node:test';
+import { PHOTOS_URL } from '../standin/server.mjs';
+import { CORPUS, EXTENSION_DIR, identify, magick } from './fixtures.mjs';
+import { useStandinWithExtension } from './harness.mjs';
 import { panelFrame, rows, waitForSummary } from './panel.mjs';
 
 /** Every row, scrolling the virtualised list (only rows in view are in the DOM). */
@@ -33,20 +33,10 @@ async function allRows(panel) {
 }
 
 describe('malformed files: every one fails plainly, the wasm build never panics', () => {
-  let standin, browser, fixtures;
-
-  before(async () => {
-    standin = await startStandin();
-    browser = await launch({ extensionDir: EXTENSION_DIR, standin });
-    fixtures = tempDir();
-  });
-  after(async () => {
-    await browser?.close();
-    await standin?.close();
-    fixtures?.remove();
-  });
+  const env = useStandinWithExtension(EXTENSION_DIR);
 
   it('fails each of the 32 malformed files with a message and uploads the 3 good ones', async () => {
+    const { standin, browser, fixtures } = env;
     standin.reset();
     const dir = fixtures.dir;
     const malformedDir = join(CORPUS, 'malformed');
