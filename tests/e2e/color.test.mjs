@@ -9,7 +9,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { PHOTOS_URL } from '../standin/server.mjs';
-import { CORPUS, EXTENSION_DIR } from './fixtures.mjs';
+import { CORPUS, EXTENSION_DIR, magick } from './fixtures.mjs';
 import { useStandinWithExtension } from './harness.mjs';
 import { panelFrame, rows, waitForSummary } from './panel.mjs';
 
