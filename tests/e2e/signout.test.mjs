@@ -3,31 +3,19 @@
 // does; the top document and the panel in it stay). The panel must pause and say why, and finish by
 // itself once the user has signed in. Run: node --test tests/e2e/signout.test.mjs (after ./build.sh).
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { PHOTOS_URL, startStandin } from '../standin/server.mjs';
+import { before, describe, it } from 'node:test';
+import { PHOTOS_URL } from '../standin/server.mjs';
 import { TEST_SETTINGS, assertServerHolds, configurePanel, makeMixedFolder, waitUntil } from './bulk-fixtures.mjs';
-import { EXTENSION_DIR, tempDir } from './fixtures.mjs';
-import { appFrame, launch } from './harness.mjs';
+import { EXTENSION_DIR } from './fixtures.mjs';
+import { appFrame, useStandinWithExtension } from './harness.mjs';
 import { panelFrame, summary, waitForSummary } from './panel.mjs';
 
 describe('signed out in the middle of a bulk upload', () => {
-  let standin;
-  let browser;
-  let fixtures;
-
-  before(async () => {
-    standin = await startStandin();
-    fixtures = tempDir('photolift-signout-');
-    browser = await launch({ extensionDir: EXTENSION_DIR, standin });
-    await configurePanel(browser.context, TEST_SETTINGS);
-  });
-  after(async () => {
-    await browser?.close();
-    await standin?.close();
-    fixtures?.remove();
-  });
+  const env = useStandinWithExtension(EXTENSION_DIR);
+  before(() => configurePanel(env.browser.context, TEST_SETTINGS));
 
   it('pauses with a plain notice, then completes after Sign In: the server holds exactly 150, none twice', { timeout: 120_000 }, async () => {
+    const { standin, browser, fixtures } = env;
     const folder = makeMixedFolder(fixtures.dir, 150, { prefix: 'SIGNOUT_' });
     const page = await browser.context.newPage();
     await page.goto(PHOTOS_URL);

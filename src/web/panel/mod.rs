@@ -93,6 +93,17 @@ fn listen<E: wasm_bindgen::convert::FromWasmAbi + 'static>(
     Ok(())
 }
 
+/// The `data-action` of the button a click landed in (inputs, such as the duplicates checkbox,
+/// speak through their own `change`).
+fn clicked_action(event: &DomEvent) -> Option<String> {
+    event
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .and_then(|el| el.closest("[data-action]").ok().flatten())
+        .filter(|el| el.tag_name() != "INPUT")
+        .and_then(|el| el.get_attribute("data-action"))
+}
+
 fn wire_dom(view: &view::View, weak: &Weak<RefCell<Option<Driver>>>) -> Result<(), JsValue> {
     for input in [&view.files_input, &view.folder_input] {
         let target = weak.clone();
@@ -107,11 +118,7 @@ fn wire_dom(view: &view::View, weak: &Weak<RefCell<Option<Driver>>>) -> Result<(
     }
     let target = weak.clone();
     listen(&view.drop_zone, "click", move |event: DomEvent| {
-        let action = event
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-            .and_then(|el| el.get_attribute("data-action"));
-        if let Some(action) = action {
+        if let Some(action) = clicked_action(&event) {
             event.prevent_default();
             deliver(&target, Event::PickRequested(action));
         }
@@ -140,13 +147,7 @@ fn wire_dom(view: &view::View, weak: &Weak<RefCell<Option<Driver>>>) -> Result<(
     })?;
     let target = weak.clone();
     listen(&view.controls, "click", move |event: DomEvent| {
-        let action = event
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-            .and_then(|el| el.closest("[data-action]").ok().flatten())
-            .filter(|el| el.tag_name() != "INPUT")
-            .and_then(|el| el.get_attribute("data-action"));
-        if let Some(action) = action {
+        if let Some(action) = clicked_action(&event) {
             event.prevent_default();
             deliver(&target, Event::Control(action));
         }
