@@ -1,6 +1,7 @@
 // The background service worker: the toolbar button (and its keyboard shortcut) focuses an open
 // iCloud Photos tab or opens one, and shows the photolift panel there.
 import './content/icloud.js';
+import './handle-store.js';
 
 const site = globalThis.PhotoliftICloud;
 

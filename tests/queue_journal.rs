@@ -3,6 +3,7 @@
 
 use photolift::queue::{
     FileId, FileState, JournalEntry, KeyCheck, PlanConfig, PlanState, UploadPlan,
+    CANCELLED_IN_FLIGHT_REASON, CANCELLED_REASON,
 };
 
 fn key_for(n: u32) -> String {
@@ -292,4 +293,38 @@ fn retry_after_resume_is_journaled_as_requeued() {
     entries.extend(written);
     let again = UploadPlan::replay(PlanConfig::default(), &entries).unwrap();
     assert_eq!(again.plan.file(failed).unwrap().state, FileState::Queued);
+}
+
+#[test]
+fn discarding_the_interrupted_upload_cancels_only_the_files_still_waiting_for_their_originals() {
+    let (lines, [uploaded, handed, ready, queued, _, failed]) = crashed_session();
+    let mut plan = UploadPlan::replay(PlanConfig::default(), &parse(&lines))
+        .unwrap()
+        .plan;
+    // One original came back, and a new photo was added before the user discarded the rest.
+    assert_eq!(
+        plan.match_resumed_file("IMG_0003.HEIC", 3_000, 33),
+        Some(ready)
+    );
+    let added = plan.add_file("IMG_0100.HEIC", 9_000, 99);
+
+    assert_eq!(plan.cancel_awaiting_originals(), 2, "handed and queued");
+    for (id, reason) in [
+        (handed, CANCELLED_IN_FLIGHT_REASON),
+        (queued, CANCELLED_REASON),
+    ] {
+        let file = plan.file(id).unwrap();
+        assert_eq!(file.state, FileState::Skipped);
+        assert_eq!(file.reason.as_deref(), Some(reason));
+    }
+    assert!(CANCELLED_IN_FLIGHT_REASON.contains("may already be in iCloud Photos"));
+    assert_eq!(plan.file(uploaded).unwrap().state, FileState::Uploaded);
+    assert_eq!(plan.file(failed).unwrap().state, FileState::Failed);
+    assert_eq!(plan.file(ready).unwrap().state, FileState::Queued);
+    assert_eq!(plan.file(added).unwrap().state, FileState::Queued);
+    assert_eq!(plan.summary().awaiting_original, 0);
+    assert_eq!(plan.next_to_convert(0), Some(ready));
+    assert_eq!(plan.next_to_convert(0), Some(added));
+    // Given again after the discard, an old file is a new file, not the cancelled one.
+    assert_eq!(plan.match_resumed_file("IMG_0004.HEIC", 4_000, 44), None);
 }

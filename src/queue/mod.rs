@@ -23,7 +23,8 @@ pub use duplicates::normalise_content_key;
 pub use error::QueueError;
 pub use journal::JournalEntry;
 pub use plan::{
-    KeyCheck, PlanState, ResumeState, Summary, UploadPlan, ALREADY_THERE_NOTE, CANCELLED_REASON,
+    KeyCheck, PlanState, ResumeState, Summary, UploadPlan, ALREADY_THERE_NOTE,
+    CANCELLED_IN_FLIGHT_REASON, CANCELLED_REASON,
 };
 pub use report::{csv_field, report_csv, report_json, report_rows, ReportRow};
 pub use retry::RetryPolicy;

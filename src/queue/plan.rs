@@ -17,6 +17,9 @@ use super::state::{FileId, FileState, PlannedFile};
 
 /// Reason given to files the user cancelled.
 pub const CANCELLED_REASON: &str = "cancelled";
+/// Cancelled while the page may have received it: the report must not claim it is not there.
+pub const CANCELLED_IN_FLIGHT_REASON: &str =
+    "cancelled; it was being uploaded when the page was interrupted, so it may already be in iCloud Photos";
 /// Reason kept on a file the page answered "already there" (HTTP 409) for.
 pub const ALREADY_THERE_NOTE: &str = "iCloud Photos already had this photo";
 
@@ -547,6 +550,31 @@ impl UploadPlan {
         }
         self.batch = None;
         unfinished.len()
+    }
+
+    /// The user gives up on the rest of an interrupted upload: skips ("cancelled") every
+    /// unfinished file still waiting for its original after a resume. Files added since, and files
+    /// whose originals came back, carry on; files given again from now on are new files.
+    /// Returns how many were cancelled.
+    pub fn cancel_awaiting_originals(&mut self) -> usize {
+        let waiting: Vec<FileId> = self
+            .files
+            .values()
+            .filter(|file| file.needs_original && !file.state.is_final())
+            .map(|file| file.id)
+            .collect();
+        for &id in &waiting {
+            let in_flight = self.files.get(&id).is_some_and(|file| file.uncertain);
+            let reason = if in_flight {
+                CANCELLED_IN_FLIGHT_REASON
+            } else {
+                CANCELLED_REASON
+            };
+            // Cannot fail: a queued file may become Skipped.
+            let _ = self.finish_skipped(id, reason.to_string());
+        }
+        self.awaiting_original.clear();
+        waiting.len()
     }
 
     /// Puts every failed file back in the queue with fresh tries. They are converted again: the

@@ -57,3 +57,22 @@ export async function recordToasts(app) {
     scan();
   });
 }
+
+/**
+ * Drops files or folders from disk on the panel's drop zone the way the OS does (a browser-level
+ * drag through the DevTools protocol, not a synthetic DOM event), so the panel gets real
+ * File System Access handles with the drop.
+ */
+export async function dropOnPanel(page, panel, paths) {
+  const zone = await panel.locator('[data-testid=photolift-drop]').boundingBox();
+  const at = { x: zone.x + zone.width / 2, y: zone.y + zone.height / 2 };
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    const data = { items: [], files: paths, dragOperationsMask: 1 };
+    for (const type of ['dragEnter', 'dragOver', 'drop']) {
+      await cdp.send('Input.dispatchDragEvent', { type, ...at, data });
+    }
+  } finally {
+    await cdp.detach();
+  }
+}

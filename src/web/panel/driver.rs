@@ -3,6 +3,7 @@
 //! journal and the upload memory.
 
 use super::download::download;
+use super::handles;
 use super::intake::Picked;
 use super::view::{ControlsView, ResumeOffer, RowView, SummaryView, View};
 use crate::queue::{
@@ -25,6 +26,8 @@ use web_sys::{File, MessagePort};
 
 pub enum Event {
     Picked(Vec<Picked>),
+    /// Files read back from the handles the browser kept for an interrupted upload.
+    Resumed(Vec<Picked>),
     PickRequested(String),
     Control(String),
     SetUploadDuplicates(bool),
@@ -155,6 +158,10 @@ impl Driver {
                 }
             }
         }
+        if resume_offer.is_none() {
+            // Handles kept for an upload that is over (or was never journaled) are stale.
+            handles::forget();
+        }
         let mut plan = plan.unwrap_or_else(|| {
             UploadPlan::new(config).expect("the plan config from settings is valid")
         });
@@ -192,6 +199,7 @@ impl Driver {
     pub fn handle(&mut self, event: Event) -> Result<(), JsValue> {
         match event {
             Event::Picked(picked) => self.add_files(picked),
+            Event::Resumed(picked) => self.take_back_originals(picked),
             Event::PickRequested(action) => self.open_picker(&action),
             Event::Control(action) => self.on_control(&action)?,
             Event::SetUploadDuplicates(on) => {
@@ -256,8 +264,10 @@ impl Driver {
             }
             "resume-pick" => self.open_picker("pick-files"),
             "resume-discard" => {
-                // The interrupted upload's remaining files will not come back: close them.
-                self.plan.cancel();
+                // The interrupted upload's remaining files will not come back: close them (and
+                // only them: files added since carry on).
+                self.plan.cancel_awaiting_originals();
+                handles::forget();
                 self.resume_offer = None;
                 self.view.set_resume_offer(None)?;
             }
@@ -293,9 +303,38 @@ impl Driver {
                 self.originals.insert(id, file);
             }
         }
-        if self.resume_offer.is_some() && self.plan.summary().awaiting_original == 0 {
-            self.resume_offer = None;
-            let _ = self.view.set_resume_offer(None);
+        self.update_resume_offer();
+    }
+
+    /// Whether an interrupted upload waits for its files.
+    pub fn awaits_originals(&self) -> bool {
+        self.resume_offer.is_some()
+    }
+
+    /// The interrupted upload's own files, read back without asking: only files of that upload are
+    /// taken (a kept folder may hold photos added since, which the user never dropped).
+    fn take_back_originals(&mut self, picked: Vec<Picked>) {
+        for Picked { file, path } in picked {
+            let size = file.size() as u64;
+            if let Some(id) = self
+                .plan
+                .match_resumed_file(&path, size, file.last_modified() as u64)
+            {
+                self.originals.insert(id, file);
+            }
+        }
+        self.update_resume_offer();
+    }
+
+    fn update_resume_offer(&mut self) {
+        let waiting = self.plan.summary().awaiting_original;
+        match &mut self.resume_offer {
+            Some(_) if waiting == 0 => {
+                self.resume_offer = None;
+                let _ = self.view.set_resume_offer(None);
+            }
+            Some(offer) => offer.waiting = waiting,
+            None => {}
         }
     }
 
@@ -560,6 +599,7 @@ impl Driver {
         if summary.state == PlanState::Done && summary.awaiting_original == 0 {
             if let Some(meta) = self.journal.take() {
                 store::clear_journal(&meta);
+                handles::forget();
             }
         }
     }

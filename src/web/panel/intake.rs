@@ -36,6 +36,7 @@ pub fn from_file_list(list: &FileList) -> Vec<Picked> {
 
 /// The files of a drop, folders included.
 pub fn from_drop(transfer: DataTransfer, target: Weak<RefCell<Option<Driver>>>) {
+    super::handles::keep(super::handles::take_from_drop(&transfer));
     let items = transfer.items();
     let entries: Vec<FileSystemEntry> = (0..items.length())
         .filter_map(|i| items.get(i))

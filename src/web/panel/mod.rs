@@ -5,6 +5,7 @@
 mod dom;
 mod download;
 mod driver;
+mod handles;
 mod intake;
 mod thumbnail;
 mod view;
@@ -70,7 +71,11 @@ impl Panel {
         wire_dom(&view, &weak)?;
         let later = weak.clone();
         let sender: Rc<dyn Fn(Event)> = Rc::new(move |event| deliver(&later, event));
-        *shared.borrow_mut() = Some(Driver::new(view, pool, loaded, sender));
+        let driver = Driver::new(view, pool, loaded, sender);
+        if driver.awaits_originals() {
+            resume_from_kept_handles(weak.clone());
+        }
+        *shared.borrow_mut() = Some(driver);
 
         wire_page(&weak)?;
         let tick_target = weak.clone();
@@ -80,6 +85,20 @@ impl Panel {
         std::mem::forget(shared);
         Ok(())
     }
+}
+
+/// An interrupted upload takes its files back from the handles the browser kept for its drops,
+/// when it may still read them; otherwise the panel's offer asks for the files.
+fn resume_from_kept_handles(target: Weak<RefCell<Option<Driver>>>) {
+    wasm_bindgen_futures::spawn_local(async move {
+        let readable = handles::readable(handles::kept().await).await;
+        if !readable.is_empty() {
+            deliver(
+                &target,
+                Event::Resumed(handles::files_under(readable).await),
+            );
+        }
+    });
 }
 
 fn listen<E: wasm_bindgen::convert::FromWasmAbi + 'static>(

@@ -1,0 +1,144 @@
+// Resume (issue 4): an upload interrupted by a reload or a closed tab. A folder DROPPED on the panel
+// (a browser-level drop, so the panel gets the browser's file handles) resumes at once, without
+// asking for anything; files chosen with the picker are asked for again (bulk.test.mjs), and
+// discarding that offer closes only the interrupted files. Every test checks what the stand-in
+// server received. Run: node --test tests/e2e/resume.test.mjs (after ./build.sh).
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
+import { PHOTOS_URL, startStandin } from '../standin/server.mjs';
+import {
+  TEST_SETTINGS, allRows, assertServerHolds, baseName, configurePanel, extensionWorker, makeMixedFolder, waitUntil,
+} from './bulk-fixtures.mjs';
+import { EXTENSION_DIR, tempDir } from './fixtures.mjs';
+import { appFrame, launch } from './harness.mjs';
+import { dropOnPanel, panelFrame, summary, waitForSummary } from './panel.mjs';
+
+const settled = (total) => (s) => s.total === total && s.uploaded + s.skipped + s.failed === total;
+
+describe('resuming an interrupted upload', () => {
+  let standin;
+  let browser;
+  let fixtures;
+
+  before(async () => {
+    standin = await startStandin();
+  });
+  after(async () => {
+    await standin?.close();
+  });
+  // A fresh browser per test: clean extension storage (no memory, no journal, no kept handles).
+  beforeEach(async () => {
+    standin.reset();
+    fixtures = tempDir('photolift-resume-');
+    browser = await launch({ extensionDir: EXTENSION_DIR, standin });
+    await configurePanel(browser.context, TEST_SETTINGS);
+  });
+  afterEach(async () => {
+    await browser?.close();
+    fixtures?.remove();
+  });
+
+  async function openPanel() {
+    const page = await browser.context.newPage();
+    await page.goto(PHOTOS_URL);
+    await appFrame(page);
+    return { page, panel: await panelFrame(page) };
+  }
+
+  /** Requests the stand-in received after `from` (its attempts log), by file name. */
+  const sentSince = (from) => standin.state.attempts.slice(from);
+
+  it('a dropped folder, reloaded in the middle of 300 files: resumes at once, nothing picked again; the server ends with exactly 300, none twice', { timeout: 150_000 }, async () => {
+    const folder = makeMixedFolder(join(fixtures.dir, 'Holiday'), 300, { prefix: 'DROP_' });
+    const { page, panel } = await openPanel();
+    await dropOnPanel(page, panel, [folder.root]);
+    await waitForSummary(panel, (s) => s.total === 300, 20_000);
+    await waitUntil(() => standin.state.received.length >= 100, { timeout: 60_000, interval: 25, what: '100 received' });
+    await page.reload();
+    const atReload = standin.state.received.length;
+    const attemptsAtReload = standin.state.attempts.length;
+    assert.ok(atReload < 300, 'the reload came in the middle');
+
+    await appFrame(page);
+    const resumed = await panelFrame(page);
+    // No file input is touched from here on: the panel takes the files back from the kept handles.
+    const done = await waitForSummary(resumed, settled(300), 110_000);
+    assert.deepEqual({ ...done, state: undefined }, { total: 300, uploaded: 300, skipped: 0, failed: 0, state: undefined });
+    assert.equal(done.state, 'done');
+    assertServerHolds(standin, { names: folder.uploadedNames });
+    assert.equal(await resumed.locator('[data-testid=photolift-resume]').isVisible(), false, 'nothing is asked for');
+    // Only the batch in flight at the reload may be sent again (the server answers those 409).
+    const again = sentSince(attemptsAtReload);
+    assert.ok(again.length <= 300 - atReload + TEST_SETTINGS.batchSize,
+      `${again.length} uploads after the reload, with ${atReload} already received`);
+    assert.ok(again.filter((a) => a.status === 409).length <= TEST_SETTINGS.batchSize);
+  });
+
+  it('a dropped folder, tab closed in the middle, reopened from the toolbar: resumes at once; exactly 120 on the server', { timeout: 120_000 }, async () => {
+    const folder = makeMixedFolder(join(fixtures.dir, 'Family'), 120, { prefix: 'CLOSED_' });
+    const first = await openPanel();
+    await dropOnPanel(first.page, first.panel, [folder.root]);
+    await waitUntil(() => standin.state.received.length >= 30, { timeout: 60_000, interval: 25, what: '30 received' });
+    await first.page.close();
+    const atClose = standin.state.received.length;
+    assert.ok(atClose < 120, 'the tab closed in the middle');
+
+    const worker = await extensionWorker(browser.context);
+    const opened = browser.context.waitForEvent('page');
+    await worker.evaluate(() => globalThis.photoliftOpenPhotos());
+    const page = await opened;
+    await page.waitForURL(PHOTOS_URL);
+    const panel = await panelFrame(page);
+    const done = await waitForSummary(panel, settled(120), 90_000);
+    assert.deepEqual({ ...done, state: undefined }, { total: 120, uploaded: 120, skipped: 0, failed: 0, state: undefined });
+    assertServerHolds(standin, { names: folder.uploadedNames });
+  });
+
+  it('files picked (no handles) and reloaded: the panel asks; "Discard" closes only the interrupted files, photos added since still go up', { timeout: 120_000 }, async () => {
+    const folder = makeMixedFolder(fixtures.dir, 60, { prefix: 'PICKED_' });
+    const later = makeMixedFolder(join(fixtures.dir, 'later'), 5, { prefix: 'LATER_' });
+    const { page, panel } = await openPanel();
+    await panel.locator('input[data-testid=photolift-files]').setInputFiles(folder.paths);
+    await waitUntil(() => standin.state.received.length >= 20, { timeout: 60_000, interval: 25, what: '20 received' });
+    await page.reload();
+    await appFrame(page);
+    const resumed = await panelFrame(page);
+    const offer = resumed.locator('[data-testid=photolift-resume]');
+    await offer.waitFor({ state: 'visible', timeout: 10_000 });
+    assert.match(await offer.textContent(), /choose the same/i, 'without handles the panel asks for the files');
+
+    // New photos first, then the user gives up on the interrupted rest.
+    await resumed.locator('input[data-testid=photolift-files]').setInputFiles(later.paths);
+    await waitForSummary(resumed, (s) => s.total === 65, 10_000);
+    await resumed.locator('[data-action=resume-discard]').click();
+    await offer.waitFor({ state: 'hidden', timeout: 5_000 });
+
+    const done = await waitForSummary(resumed, settled(65), 60_000);
+    assert.equal(done.failed, 0, JSON.stringify(done));
+    const received = new Set(standin.state.received.map((r) => baseName(r.name)));
+    assertServerHolds(standin, { count: received.size });
+    for (const name of later.uploadedNames) assert.ok(received.has(name), `${name}, added after the reload, was uploaded`);
+
+    // The report says where every file went: what it calls uploaded is on the server; what is on
+    // the server is never called plainly "cancelled" (the batch in flight at the reload may have
+    // arrived, and its rows say so).
+    const serverName = (row) => baseName(row.name).replace(/\.(heic|png)$/, '.jpg');
+    const rows = await allRows(resumed);
+    assert.equal(rows.length, 65);
+    const uploaded = rows.filter((r) => r.state === 'uploaded');
+    const inFlight = rows.filter((r) => r.state === 'skipped' && /may already be in iCloud Photos/.test(r.message));
+    const cancelled = rows.filter((r) => r.state === 'skipped' && !inFlight.includes(r));
+    assert.equal(uploaded.length, done.uploaded);
+    for (const row of uploaded) assert.ok(received.has(serverName(row)), `${row.name} is on the server`);
+    assert.ok(inFlight.length <= TEST_SETTINGS.batchSize, `${inFlight.length} were in flight`);
+    for (const row of cancelled) {
+      assert.match(row.name, /PICKED_/, 'only the interrupted files are cancelled');
+      assert.match(row.message, /cancelled/i);
+      assert.ok(!received.has(serverName(row)), `${row.name} is on the server but reported cancelled`);
+    }
+    assert.equal(uploaded.length + inFlight.length + cancelled.length, 65);
+    assert.ok(cancelled.length > 0, 'the reload came in the middle');
+    assert.equal((await summary(resumed)).state, 'done');
+  });
+});
