@@ -328,3 +328,37 @@ fn discarding_the_interrupted_upload_cancels_only_the_files_still_waiting_for_th
     // Given again after the discard, an old file is a new file, not the cancelled one.
     assert_eq!(plan.match_resumed_file("IMG_0004.HEIC", 4_000, 44), None);
 }
+
+#[test]
+fn a_folder_given_again_as_loose_files_is_matched_by_file_name_preferring_the_same_path() {
+    let mut plan = UploadPlan::new(PlanConfig::default()).unwrap();
+    let in_2019 = plan.add_file("Holiday/2019/IMG_0001.HEIC", 1_000, 11);
+    let in_2020 = plan.add_file("Holiday/2020/IMG_0001.HEIC", 1_000, 11);
+    let other = plan.add_file("Holiday/2020/IMG_0002.HEIC", 2_000, 22);
+    let lines: Vec<String> = plan
+        .take_journal()
+        .iter()
+        .map(|entry| serde_json::to_string(entry).unwrap())
+        .collect();
+
+    let mut plan = UploadPlan::replay(PlanConfig::default(), &parse(&lines))
+        .unwrap()
+        .plan;
+    // The folder again: each file finds its own record, whatever the order.
+    assert_eq!(
+        plan.match_resumed_file("Holiday/2020/IMG_0001.HEIC", 1_000, 11),
+        Some(in_2020)
+    );
+    assert_eq!(
+        plan.match_resumed_file("Holiday/2019/IMG_0001.HEIC", 1_000, 11),
+        Some(in_2019)
+    );
+    // A loose file picked from inside the folder finds its record too...
+    assert_eq!(
+        plan.match_resumed_file("IMG_0002.HEIC", 2_000, 22),
+        Some(other)
+    );
+    // ...but not when its size or date differ: then it is another photo.
+    assert_eq!(plan.match_resumed_file("IMG_0001.HEIC", 1_000, 12), None);
+    assert_eq!(plan.summary().awaiting_original, 0);
+}

@@ -109,8 +109,14 @@ impl StateCounts {
     }
 }
 
-/// What identifies a dropped file before it is hashed.
+/// What identifies a dropped file before it is hashed: its file name (without the folders, so a
+/// photo dropped inside a folder is found again when picked on its own), size and modification time.
 type OriginalIdentity = (String, u64, u64);
+
+fn original_identity(path: &str, size: u64, last_modified_ms: u64) -> OriginalIdentity {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    (name.to_string(), size, last_modified_ms)
+}
 
 #[derive(Debug, Clone)]
 pub struct UploadPlan {
@@ -125,7 +131,7 @@ pub struct UploadPlan {
     /// Every `Uploading` file belongs to this batch.
     batch: Option<BatchInFlight>,
     duplicates: DuplicateIndex,
-    /// Restored files waiting for their original, by name, size and modification time.
+    /// Restored files waiting for their original, by file name, size and modification time.
     awaiting_original: HashMap<OriginalIdentity, BTreeSet<FileId>>,
     paused: bool,
     started_ms: Option<u64>,
@@ -728,7 +734,11 @@ impl UploadPlan {
             }
             plan.next_id = plan.next_id.max(file.id.0.saturating_add(1));
             plan.awaiting_original
-                .entry((file.name.clone(), file.size, file.last_modified_ms))
+                .entry(original_identity(
+                    &file.name,
+                    file.size,
+                    file.last_modified_ms,
+                ))
                 .or_default()
                 .insert(file.id);
             plan.insert_file(file);
@@ -743,10 +753,11 @@ impl UploadPlan {
         })
     }
 
-    /// The user dropped a file again after a resume: finds the restored file with the same name,
-    /// size and modification time that still waits for its original, and marks the original as
-    /// at hand (an unfinished file can now be converted). `None`: not part of the old plan, add
-    /// it with `add_file`.
+    /// The user dropped a file again after a resume: finds the restored file with the same file
+    /// name, size and modification time that still waits for its original (the one at the same
+    /// path when there are several, so a folder may be given again as loose files and vice versa),
+    /// and marks the original as at hand (an unfinished file can now be converted). `None`: not
+    /// part of the old plan, add it with `add_file`.
     ///
     /// The returned file may be finished already (e.g. `Uploaded`): then there is nothing to do.
     /// Hash the bytes and call [`UploadPlan::confirm_key`] to be sure it is the same photo.
@@ -756,9 +767,15 @@ impl UploadPlan {
         size: u64,
         last_modified_ms: u64,
     ) -> Option<FileId> {
-        let identity = (name.to_string(), size, last_modified_ms);
+        let identity = original_identity(name, size, last_modified_ms);
         let waiting = self.awaiting_original.get_mut(&identity)?;
-        let id = waiting.pop_first()?;
+        let files = &self.files;
+        let same_path = waiting
+            .iter()
+            .copied()
+            .find(|id| files.get(id).is_some_and(|file| file.name == name));
+        let id = same_path.or_else(|| waiting.first().copied())?;
+        waiting.remove(&id);
         if waiting.is_empty() {
             self.awaiting_original.remove(&identity);
         }
@@ -782,7 +799,7 @@ impl UploadPlan {
             Some(_) => KeyCheck::Different,
         };
         if check == KeyCheck::Different && file.state == FileState::Queued && !file.needs_original {
-            let identity = (file.name.clone(), file.size, file.last_modified_ms);
+            let identity = original_identity(&file.name, file.size, file.last_modified_ms);
             self.awaiting_original
                 .entry(identity)
                 .or_default()

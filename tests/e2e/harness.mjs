@@ -19,15 +19,21 @@ export function chromiumExecutable() {
 }
 
 /**
- * @param {{extensionDir?: string, standin: {port: number} | number, headless?: boolean}} options
+ * `profileDir`: use (and keep) this profile instead of a fresh temporary one, e.g. to restart the
+ * browser on the same profile.
+ * @param {{extensionDir?: string, standin: {port: number} | number, headless?: boolean,
+ *   profileDir?: string}} options
  * @returns {Promise<{context: import('playwright-core').BrowserContext, extensionId: string|null,
  *   userDataDir: string, close(): Promise<void>}>}
  */
-export async function launch({ extensionDir, standin, headless = true } = {}) {
+export async function launch({ extensionDir, standin, headless = true, profileDir } = {}) {
   const port = typeof standin === 'number' ? standin : standin?.port;
   if (!port) throw new Error('launch: pass the stand-in (or its port) as `standin`');
   const dir = extensionDir ? realpathSync(extensionDir) : null;
-  const userDataDir = mkdtempSync(join(tmpdir(), 'photolift-profile-'));
+  const userDataDir = profileDir ?? mkdtempSync(join(tmpdir(), 'photolift-profile-'));
+  const removeProfile = () => {
+    if (!profileDir) rmSync(userDataDir, { recursive: true, force: true });
+  };
   let context;
   try {
     context = await chromium.launchPersistentContext(userDataDir, {
@@ -45,12 +51,12 @@ export async function launch({ extensionDir, standin, headless = true } = {}) {
       ],
     });
   } catch (error) {
-    rmSync(userDataDir, { recursive: true, force: true });
+    removeProfile();
     throw error;
   }
   const close = async () => {
     await context.close().catch(() => {});
-    rmSync(userDataDir, { recursive: true, force: true });
+    removeProfile();
   };
   try {
     const extensionId = dir ? await findExtensionId(context, dir) : null;

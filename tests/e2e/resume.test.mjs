@@ -95,6 +95,49 @@ describe('resuming an interrupted upload', () => {
     assertServerHolds(standin, { names: folder.uploadedNames });
   });
 
+  it('a dropped folder, browser restarted in the middle: the panel names the folder, it is chosen again, exactly 150 on the server', { timeout: 150_000 }, async () => {
+    const folder = makeMixedFolder(join(fixtures.dir, 'Archive 2019'), 150, { prefix: 'RESTART_' });
+    const profile = tempDir('photolift-profile-kept-');
+    try {
+      let restarted = await launch({ extensionDir: EXTENSION_DIR, standin, profileDir: profile.dir });
+      await configurePanel(restarted.context, TEST_SETTINGS);
+      const page = await restarted.context.newPage();
+      await page.goto(PHOTOS_URL);
+      await appFrame(page);
+      const panel = await panelFrame(page);
+      await dropOnPanel(page, panel, [folder.root]);
+      await waitUntil(() => standin.state.received.length >= 30, { timeout: 60_000, interval: 25, what: '30 received' });
+      await restarted.close();
+      const atRestart = standin.state.received.length;
+      assert.ok(atRestart < 150, 'the browser closed in the middle');
+
+      // Chromium keeps the handles but wants the user's permission again after a restart, which a
+      // frame may not ask for: the panel says what was dropped and asks for it.
+      restarted = await launch({ extensionDir: EXTENSION_DIR, standin, profileDir: profile.dir });
+      try {
+        const again = await restarted.context.newPage();
+        await again.goto(PHOTOS_URL);
+        await appFrame(again);
+        const resumed = await panelFrame(again);
+        const offer = resumed.locator('[data-testid=photolift-resume]');
+        await offer.waitFor({ state: 'visible', timeout: 10_000 });
+        await waitUntil(async () => (await offer.textContent()).includes('Archive 2019'), { timeout: 10_000, what: 'the offer names the folder' });
+        assert.equal(standin.state.received.length, atRestart, 'nothing goes up before the files are back');
+        const chooser = again.waitForEvent('filechooser');
+        await resumed.locator('[data-action=resume-pick-folder]').click();
+        await (await chooser).setFiles(folder.root);
+        const done = await waitForSummary(resumed, settled(150), 100_000);
+        assert.deepEqual({ ...done, state: undefined }, { total: 150, uploaded: 150, skipped: 0, failed: 0, state: undefined });
+        assertServerHolds(standin, { names: folder.uploadedNames });
+        await offer.waitFor({ state: 'hidden', timeout: 5_000 });
+      } finally {
+        await restarted.close();
+      }
+    } finally {
+      profile.remove();
+    }
+  });
+
   it('files picked (no handles) and reloaded: the panel asks; "Discard" closes only the interrupted files, photos added since still go up', { timeout: 120_000 }, async () => {
     const folder = makeMixedFolder(fixtures.dir, 60, { prefix: 'PICKED_' });
     const later = makeMixedFolder(join(fixtures.dir, 'later'), 5, { prefix: 'LATER_' });
@@ -107,6 +150,13 @@ describe('resuming an interrupted upload', () => {
     const offer = resumed.locator('[data-testid=photolift-resume]');
     await offer.waitFor({ state: 'visible', timeout: 10_000 });
     assert.match(await offer.textContent(), /choose the same/i, 'without handles the panel asks for the files');
+    // Rows say which files are wanted: the unfinished ones, not those already uploaded.
+    const waiting = await allRows(resumed);
+    assert.equal(waiting.length, 60);
+    for (const row of waiting) {
+      if (row.state === 'uploaded') assert.doesNotMatch(row.message, /waiting/i, `${row.name}: ${row.message}`);
+      else assert.match(row.message, /waiting for this file/i, `${row.name}: ${row.message}`);
+    }
 
     // New photos first, then the user gives up on the interrupted rest.
     await resumed.locator('input[data-testid=photolift-files]').setInputFiles(later.paths);

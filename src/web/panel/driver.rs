@@ -28,6 +28,8 @@ pub enum Event {
     Picked(Vec<Picked>),
     /// Files read back from the handles the browser kept for an interrupted upload.
     Resumed(Vec<Picked>),
+    /// The names of kept handles the browser no longer lets us read (it was restarted).
+    DroppedBefore(Vec<String>),
     PickRequested(String),
     Control(String),
     SetUploadDuplicates(bool),
@@ -144,6 +146,7 @@ impl Driver {
                             started: journal
                                 .as_ref()
                                 .map_or_else(String::new, |m| local_time(m.started_ms)),
+                            dropped: Vec::new(),
                         });
                         plan = Some(resume.plan);
                     }
@@ -200,6 +203,19 @@ impl Driver {
         match event {
             Event::Picked(picked) => self.add_files(picked),
             Event::Resumed(picked) => self.take_back_originals(picked),
+            Event::DroppedBefore(mut names) => {
+                // A drop of loose files keeps one handle per file: name a few, count the rest.
+                names.sort();
+                names.dedup();
+                if names.len() > 3 {
+                    let more = names.len() - 3;
+                    names.truncate(3);
+                    names.push(format!("+{more}"));
+                }
+                if let Some(offer) = &mut self.resume_offer {
+                    offer.dropped = names;
+                }
+            }
             Event::PickRequested(action) => self.open_picker(&action),
             Event::Control(action) => self.on_control(&action)?,
             Event::SetUploadDuplicates(on) => {
@@ -263,6 +279,7 @@ impl Driver {
                 });
             }
             "resume-pick" => self.open_picker("pick-files"),
+            "resume-pick-folder" => self.open_picker("pick-folder"),
             "resume-discard" => {
                 // The interrupted upload's remaining files will not come back: close them (and
                 // only them: files added since carry on).
@@ -615,7 +632,8 @@ impl Driver {
                 other => other.as_str(),
             };
             let waiting_original = text("waiting_for_original", &[]);
-            let note = if file.needs_original {
+            // A finished file of an interrupted upload needs nothing more from the user.
+            let note = if file.needs_original && !file.state.is_final() {
                 waiting_original.as_str()
             } else {
                 self.notes.get(&id).map(String::as_str).unwrap_or("")

@@ -91,13 +91,17 @@ impl Panel {
 /// when it may still read them; otherwise the panel's offer asks for the files.
 fn resume_from_kept_handles(target: Weak<RefCell<Option<Driver>>>) {
     wasm_bindgen_futures::spawn_local(async move {
-        let readable = handles::readable(handles::kept().await).await;
-        if !readable.is_empty() {
-            deliver(
-                &target,
-                Event::Resumed(handles::files_under(readable).await),
-            );
+        let kept = handles::kept().await;
+        let names: Vec<String> = kept.iter().map(|handle| handle.name()).collect();
+        let readable = handles::readable(kept).await;
+        if readable.is_empty() {
+            if !names.is_empty() {
+                deliver(&target, Event::DroppedBefore(names));
+            }
+            return;
         }
+        let picked = handles::files_under(readable).await;
+        deliver(&target, Event::Resumed(picked));
     });
 }
 

@@ -58,6 +58,9 @@ pub struct ResumeOffer {
     pub uploaded: usize,
     /// When it started, already formatted ("26 Nov 2026, 14:02").
     pub started: String,
+    /// The folders and files it was dropped as, when the browser kept them but may no longer
+    /// read them (after a restart), so the user knows what to choose again.
+    pub dropped: Vec<String>,
 }
 
 pub struct View {

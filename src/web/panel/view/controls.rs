@@ -42,9 +42,17 @@ impl Controls {
             "resume-pick",
             &text("panel_resume_pick", &[]),
         )?;
+        let resume_pick_folder = button(
+            "btn",
+            "resume-pick-folder",
+            &text("panel_resume_pick_folder", &[]),
+        )?;
         let resume_discard = button("btn", "resume-discard", &text("panel_resume_discard", &[]))?;
         let resume_buttons = element("div", "resume-buttons")?;
-        append(&resume_buttons, &[&resume_pick, &resume_discard])?;
+        append(
+            &resume_buttons,
+            &[&resume_pick, &resume_pick_folder, &resume_discard],
+        )?;
         append(&resume_banner, &[&resume_text, &resume_buttons])?;
 
         let actions = element("div", "actions")?;
@@ -136,17 +144,19 @@ impl Controls {
 
     pub fn set_resume_offer(&self, offer: Option<&ResumeOffer>) -> Result<(), JsValue> {
         if let Some(offer) = offer {
-            set_text(
-                &self.resume_text,
-                &text(
-                    "panel_resume_offer",
-                    &[
-                        &offer.started,
-                        &offer.uploaded.to_string(),
-                        &offer.waiting.to_string(),
-                    ],
-                ),
+            let mut line = text(
+                "panel_resume_offer",
+                &[
+                    &offer.started,
+                    &offer.uploaded.to_string(),
+                    &offer.waiting.to_string(),
+                ],
             );
+            if !offer.dropped.is_empty() {
+                line.push(' ');
+                line.push_str(&text("panel_resume_dropped", &[&offer.dropped.join(", ")]));
+            }
+            set_text(&self.resume_text, &line);
         }
         set_hidden(&self.resume_banner, offer.is_none())
     }
