@@ -2,6 +2,7 @@
 // iCloud Photos tab or opens one, and shows the photolift panel there.
 import './content/icloud.js';
 import './handle-store.js';
+import './panel-turn.js';
 
 const site = globalThis.PhotoliftICloud;
 

@@ -21,8 +21,10 @@ globalThis.PhotoliftICloud = (() => {
   const SIGN_IN_MARKERS = '#aid-auth-widget-iFrame, iframe[src*="idmsa.apple.com"], [class*="SignIn"], ' +
     '[data-testid="sign-in"], .sign-in-view';
 
-  // Advanced Data Protection with web access off shows an explanation instead of the app.
-  const NO_WEB_ACCESS_TEXT = /access icloud data on the web|web access (is )?(turned )?off|advanced data protection/i;
+  // Advanced Data Protection with web access off shows an explanation instead of the app. The
+  // setting is "Access iCloud Data on the Web" before iOS/macOS 26.4, "Allow Data Access" (under
+  // iCloud.com) since (Apple support article 102630).
+  const NO_WEB_ACCESS_TEXT = /access icloud data on the web|allow data access|data access on icloud\.com|web access (is )?(turned )?off|advanced data protection/i;
 
   // Error toasts the app shows for refused files.
   const ERROR_TOASTS = '[role="alert"], [class*="Toast"], [class*="toast"]';
@@ -67,8 +69,9 @@ globalThis.PhotoliftICloud = (() => {
     if (topDoc.querySelector(SIGN_IN_MARKERS)) return 'signed-out';
     const appDoc = findAppDocument(topDoc);
     if (appDoc && appDoc.querySelector(SIGN_IN_MARKERS)) return 'signed-out';
-    if (NO_WEB_ACCESS_TEXT.test((appDoc || topDoc).body?.innerText?.slice(0, 4000) || '')) return 'no-web-access';
+    // A working app wins over words on the page (a page may mention the setting anywhere).
     if (appDoc && findUploadButton(appDoc)) return 'ready';
+    if (NO_WEB_ACCESS_TEXT.test((appDoc || topDoc).body?.innerText?.slice(0, 4000) || '')) return 'no-web-access';
     return 'loading';
   }
 

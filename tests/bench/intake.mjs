@@ -104,8 +104,13 @@ async function main() {
     const deadline = Date.now() + TIMEOUT_MS;
     let paused = false;
     let scrollMs = null;
+    let lastLog = Date.now();
     for (;;) {
       const now = await summary(panel);
+      if (Date.now() - lastLog > 30_000) {
+        log(`${now.uploaded + now.skipped + now.failed}/${now.total} finished, server ${standin.state.received.length}`);
+        lastLog = Date.now();
+      }
       const finished = now.uploaded + now.skipped + now.failed;
       if (!paused && now.total === N && finished >= N / 2) {
         scrollMs = await panel.evaluate(scrollToEnd, lastRow);

@@ -138,6 +138,32 @@ describe('resuming an interrupted upload', () => {
     }
   });
 
+  it('a second iCloud Photos tab waits while the first uploads, then takes over when it closes: exactly 200 on the server, none twice', { timeout: 150_000 }, async () => {
+    const folder = makeMixedFolder(join(fixtures.dir, 'Shared'), 200, { prefix: 'TWO_TABS_' });
+    const first = await openPanel();
+    await dropOnPanel(first.page, first.panel, [folder.root]);
+    await waitUntil(() => standin.state.received.length >= 40, { timeout: 60_000, interval: 25, what: '40 received' });
+
+    const second = await browser.context.newPage();
+    await second.goto(PHOTOS_URL);
+    await appFrame(second);
+    const waitingPanel = await (await second.waitForSelector('iframe#photolift-panel', { state: 'attached' })).contentFrame();
+    const elsewhere = waitingPanel.locator('[data-testid=photolift-elsewhere]');
+    await elsewhere.waitFor({ timeout: 15_000 });
+    assert.match(await elsewhere.innerText(), /another iCloud Photos tab/);
+    assert.equal(await waitingPanel.locator('[data-testid=photolift-summary]').count(), 0, 'no second upload engine');
+
+    await first.page.close();
+    const atClose = standin.state.attempts.length;
+    const panel = await panelFrame(second);
+    await elsewhere.waitFor({ state: 'detached', timeout: 10_000 });
+    const done = await waitForSummary(panel, settled(200), 110_000);
+    assert.deepEqual({ ...done, state: undefined }, { total: 200, uploaded: 200, skipped: 0, failed: 0, state: undefined });
+    assertServerHolds(standin, { names: folder.uploadedNames });
+    const resent = sentSince(atClose).filter((a) => a.status === 409).length;
+    assert.ok(resent <= TEST_SETTINGS.batchSize, `${resent} sent again`);
+  });
+
   it('files picked (no handles) and reloaded: the panel asks; "Discard" closes only the interrupted files, photos added since still go up', { timeout: 120_000 }, async () => {
     const folder = makeMixedFolder(fixtures.dir, 60, { prefix: 'PICKED_' });
     const later = makeMixedFolder(join(fixtures.dir, 'later'), 5, { prefix: 'LATER_' });

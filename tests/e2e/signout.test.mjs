@@ -1,16 +1,18 @@
 // The session expires in the middle of a bulk upload (issue 4, "Signed out"): the Photos app is
 // replaced in place by the sign-in view (the stand-in's shell does what the real single-page app
 // does; the top document and the panel in it stay). The panel must pause and say why, and finish by
-// itself once the user has signed in. Run: node --test tests/e2e/signout.test.mjs (after ./build.sh).
+// itself once the user has signed in. An account with web access off (Advanced Data Protection)
+// gets an explanation, not errors. Run: node --test tests/e2e/signout.test.mjs (after ./build.sh).
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { PHOTOS_URL } from '../standin/server.mjs';
 import { TEST_SETTINGS, assertServerHolds, configurePanel, makeMixedFolder, waitUntil } from './bulk-fixtures.mjs';
 import { EXTENSION_DIR } from './fixtures.mjs';
 import { appFrame, useStandinWithExtension } from './harness.mjs';
-import { panelFrame, summary, waitForSummary } from './panel.mjs';
+import { dropOnPanel, panelFrame, summary, waitForSummary } from './panel.mjs';
 
-describe('signed out in the middle of a bulk upload', () => {
+describe('signed out or unavailable', () => {
   const env = useStandinWithExtension(EXTENSION_DIR);
   before(() => configurePanel(env.browser.context, TEST_SETTINGS));
 
@@ -51,5 +53,48 @@ describe('signed out in the middle of a bulk upload', () => {
     assertServerHolds(standin, { names: folder.uploadedNames });
     const shown = (await notice.count()) && (await notice.isVisible()) ? (await notice.innerText()).trim() : '';
     assert.equal(shown, '', 'the notice is gone once signed in');
+  });
+  it('web access off (Advanced Data Protection): the panel explains, the photos wait, none fails; allowed and reloaded, all 40 go up once', { timeout: 90_000 }, async () => {
+    const { standin, browser, fixtures } = env;
+    // One panel uploads at a time: the previous test's tab goes first.
+    for (const open of browser.context.pages()) await open.close();
+    standin.reset();
+    standin.setWebAccess(false);
+    try {
+      const folder = makeMixedFolder(join(fixtures.dir, 'Waiting'), 40, { prefix: 'ADP_' });
+      const page = await browser.context.newPage();
+      await page.goto(PHOTOS_URL);
+      await page.locator('main.DataAccessView').waitFor();
+      const panel = await panelFrame(page);
+      const notice = panel.locator('[data-testid=photolift-notice]');
+      await waitUntil(async () => (await notice.isVisible()) && /Advanced Data Protection/.test(await notice.innerText()), {
+        timeout: 10_000, what: 'the notice explains web access is off',
+      });
+      const explanation = await notice.innerText();
+      assert.match(explanation, /Allow Data Access/, 'it says which setting to turn on');
+      assert.doesNotMatch(explanation, /error|failed/i, 'it is an explanation, not an error');
+
+      await dropOnPanel(page, panel, [folder.root]);
+      await waitForSummary(panel, (s) => s.total === 40, 10_000);
+      await new Promise((resolve) => setTimeout(resolve, 3000));
+      const waiting = await summary(panel);
+      assert.equal(waiting.failed, 0, JSON.stringify(waiting));
+      assert.equal(waiting.uploaded, 0);
+      assert.equal(standin.state.attempts.length, 0, 'nothing was sent');
+
+      // The user turns web access on (on the iPhone) and reloads: the dropped folder resumes at once.
+      standin.setWebAccess(true);
+      await page.reload();
+      await appFrame(page);
+      const resumed = await panelFrame(page);
+      const done = await waitForSummary(resumed, (s) => s.total === 40 && s.uploaded + s.skipped + s.failed === 40, 60_000);
+      assert.equal(done.uploaded, 40, JSON.stringify(done));
+      assertServerHolds(standin, { names: folder.uploadedNames });
+      const after = resumed.locator('[data-testid=photolift-notice]');
+      const shown = (await after.count()) && (await after.isVisible()) ? (await after.innerText()).trim() : '';
+      assert.equal(shown, '', 'the explanation is gone');
+    } finally {
+      standin.setWebAccess(true);
+    }
   });
 });

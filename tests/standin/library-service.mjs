@@ -1,13 +1,14 @@
 // p42-ckdatabasews.icloud.com: a much-reduced CloudKit database the Photos app reads its
 // library from. Only two calls are modelled, because the design relies on them:
 //   POST …/zones/list     → the zone's syncToken, which changes when the server has new items
-//   POST …/records/query  → one record per stored item, with a thumbnail URL
+//   POST …/records/query  → one record per stored item (the newest 200), with a thumbnail URL
 // and GET /assets/:index serves the item's bytes as its "thumbnail".
 // Field names are simplified; nothing outside the stand-in app should parse them.
 import { answerPreflight, corsHeaders, sendJson } from './responses.mjs';
 
 export const LIBRARY_HOST = 'p42-ckdatabasews.icloud.com';
 const DATABASE = '/database/1/com.apple.photos.cloud/production/private';
+const RESULTS_LIMIT = 200;
 
 export function handleLibraryHost(req, res, state) {
   const url = new URL(req.url, `https://${LIBRARY_HOST}`);
@@ -23,9 +24,11 @@ export function handleLibraryHost(req, res, state) {
   }
   if (req.method === 'POST' && url.pathname === `${DATABASE}/records/query`) {
     req.resume();
+    // One page of results, the newest, as CloudKit answers a query (resultsLimit) and as the app's
+    // virtualised grid shows it: a library of 10,000 must not cost the page 10,000 cells per poll.
     return sendJson(res, 200, {
       syncToken: syncToken(state),
-      records: state.received.map((item) => ({
+      records: state.received.slice(-RESULTS_LIMIT).map((item) => ({
         recordName: item.photoGuid,
         recordType: 'CPLAsset',
         fields: {

@@ -33,13 +33,16 @@ export function chromiumFlags(port) {
 /**
  * Starts the stand-in on 127.0.0.1.
  * @returns {Promise<{port:number, url:string, photosUrl:string, cert:Buffer, state:object,
- *   reset():void, setFaults(config:object):void, signOut():void, signIn():void, close():Promise<void>}>}
+ *   reset():void, setFaults(config:object):void, signOut():void, signIn():void,
+ *   setWebAccess(on:boolean):void, close():Promise<void>}>}
  *   url is the direct address (https://127.0.0.1:PORT/) for the control API;
  *   state is live: state.received[i] = {index, name, lastModDate, contentType, size, bytes, sha256, receivedAt}.
  *   signOut() expires the session server-side: the open app's next upload or library poll (every 2 s)
  *   gets 401 and the shell replaces the app iframe in place with the sign-in view (main.SignInView,
  *   button.SignInButton); clicking Sign In there POSTs /auth/signin with fetch (204) and puts a fresh
  *   app iframe back, the top document untouched. signIn() flips the server side only (no page change).
+ *   setWebAccess(false) is an account with web access off (Advanced Data Protection): /photos/ then
+ *   serves an explanation (main.DataAccessView) instead of the app, until setWebAccess(true) and a reload.
  */
 export async function startStandin({ port = 0 } = {}) {
   const { key, cert } = makeThrowawayCert();
@@ -69,6 +72,7 @@ export async function startStandin({ port = 0 } = {}) {
     setFaults: (config) => setFaults(state, config),
     signOut: () => { state.signedIn = false; },
     signIn: () => { state.signedIn = true; },
+    setWebAccess: (on) => { state.webAccess = Boolean(on); },
     close: () => new Promise((resolve) => {
       for (const timer of stallTimers) clearTimeout(timer);
       server.close(() => resolve());

@@ -35,7 +35,8 @@ export async function handleSite(req, res, state) {
   if (method === 'GET' && pathname === '/') return redirect(res, 302, '/photos/');
   if (method === 'GET' && pathname === '/photos') return redirect(res, 301, '/photos/');
   if (method === 'GET' && pathname === '/photos/') {
-    return sendFile(res, state.signedIn ? 'shell/photos.html' : 'shell/signin.html');
+    if (!state.signedIn) return sendFile(res, 'shell/signin.html');
+    return sendFile(res, state.webAccess ? 'shell/photos.html' : 'shell/no-web-access.html');
   }
   // The page's own sign-in/out. A form POST (a navigation) goes back to /photos/ (a reload);
   // the shell's in-place sign-in calls it with fetch and gets 204.

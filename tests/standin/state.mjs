@@ -5,6 +5,8 @@
 export function createState() {
   const state = {
     signedIn: true,
+    // Off: the account's web access is turned off (Advanced Data Protection): /photos/ explains.
+    webAccess: true,
     // One entry per stored upload: {index, name, lastModDate, contentType, size, bytes, sha256, receivedAt}.
     received: [],
     // Every upload request that reached the server, including refused and faulted ones:
@@ -21,6 +23,7 @@ export function createState() {
 
 export function resetState(state) {
   state.signedIn = true;
+  state.webAccess = true;
   state.received.length = 0;
   state.attempts.length = 0;
   state.generation += 1;

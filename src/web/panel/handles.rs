@@ -5,6 +5,7 @@
 //! Files chosen with the pickers have no handles (a frame may not open the browser's file-system
 //! pickers), so for those the panel still asks.
 
+use super::background;
 use super::intake::Picked;
 use js_sys::{Array, Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
@@ -12,11 +13,8 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{
     DataTransfer, File, FileSystemDirectoryHandle, FileSystemFileHandle, FileSystemHandle,
-    FileSystemHandleKind, MessageChannel, MessageEvent, ServiceWorkerRegistration,
+    FileSystemHandleKind,
 };
-
-/// How long the service worker may take to answer (it may have to start first).
-const ANSWER_TIMEOUT_MS: i32 = 10_000;
 
 /// Whether this browser gives handles for drops (Chromium does; Firefox does not).
 pub fn supported() -> bool {
@@ -25,9 +23,8 @@ pub fn supported() -> bool {
     };
     let prototype = Reflect::get(&window, &"DataTransferItem".into())
         .and_then(|class| Reflect::get(&class, &"prototype".into()));
-    let has_service_worker = Reflect::has(&window.navigator(), &"serviceWorker".into());
     matches!(prototype, Ok(p) if Reflect::has(&p, &"getAsFileSystemHandle".into()).unwrap_or(false))
-        && has_service_worker.unwrap_or(false)
+        && background::available()
 }
 
 /// Starts taking the handles of a drop. Must run inside the drop event: its items are gone after.
@@ -69,9 +66,9 @@ pub fn keep(pending: Vec<Promise>) {
         if handles.length() == 0 {
             return;
         }
-        let message = request("add");
+        let message = background::request("handles", "add");
         let _ = Reflect::set(&message, &"handles".into(), &handles);
-        if let Err(error) = ask(&message).await {
+        if let Err(error) = background::ask(&message).await {
             warn("keeping the dropped files for a resume failed", &error);
         }
     });
@@ -82,7 +79,7 @@ pub async fn kept() -> Vec<FileSystemHandle> {
     if !supported() {
         return Vec::new();
     }
-    match ask(&request("get")).await {
+    match background::ask(&background::request("handles", "get")).await {
         Ok(answer) => Reflect::get(&answer, &"handles".into())
             .ok()
             .filter(|h| h.is_instance_of::<Array>())
@@ -106,7 +103,7 @@ pub fn forget() {
         return;
     }
     wasm_bindgen_futures::spawn_local(async {
-        if let Err(error) = ask(&request("clear")).await {
+        if let Err(error) = background::ask(&background::request("handles", "clear")).await {
             warn("forgetting the kept files failed", &error);
         }
     });
@@ -184,51 +181,6 @@ async fn children(directory: &FileSystemDirectoryHandle) -> Result<Vec<FileSyste
         }
         children.push(Reflect::get(&step, &"value".into())?.dyn_into()?);
     }
-}
-
-fn request(op: &str) -> Object {
-    let message = Object::new();
-    let _ = Reflect::set(&message, &"photolift".into(), &"handles".into());
-    let _ = Reflect::set(&message, &"op".into(), &op.into());
-    message
-}
-
-/// Sends one request to the extension's service worker and waits for its answer.
-async fn ask(message: &Object) -> Result<JsValue, JsValue> {
-    let window = web_sys::window().ok_or("no window")?;
-    let ready = window.navigator().service_worker().ready()?;
-    let registration: ServiceWorkerRegistration = within(ready, "starting the service worker")
-        .await?
-        .dyn_into()?;
-    let worker = registration.active().ok_or("no active service worker")?;
-    let channel = MessageChannel::new()?;
-    let port = channel.port1();
-    let answer = Promise::new(&mut |resolve, _| port.set_onmessage(Some(&resolve)));
-    worker.post_message_with_transferable(message, &Array::of1(&channel.port2()))?;
-    let event: MessageEvent = within(answer, "the service worker's answer")
-        .await?
-        .dyn_into()?;
-    port.close();
-    let data = event.data();
-    match Reflect::get(&data, &"error".into())?.as_string() {
-        Some(error) => Err(error.into()),
-        None => Ok(data),
-    }
-}
-
-/// `promise`, or an error once ANSWER_TIMEOUT_MS have passed.
-async fn within(promise: Promise, what: &str) -> Result<JsValue, JsValue> {
-    let what = what.to_string();
-    let timeout = Promise::new(&mut |_, reject| {
-        if let Some(window) = web_sys::window() {
-            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_1(
-                &reject,
-                ANSWER_TIMEOUT_MS,
-                &format!("no answer: {what}").into(),
-            );
-        }
-    });
-    JsFuture::from(Promise::race(&Array::of2(&promise, &timeout))).await
 }
 
 fn warn(what: &str, error: &JsValue) {

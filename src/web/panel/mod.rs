@@ -2,11 +2,13 @@
 //! `queue`), the worker pool, and the link to the content script; every input (DOM events, worker
 //! messages, page messages, the clock) becomes one `Event` handled by `Driver::handle`.
 
+mod background;
 mod dom;
 mod download;
 mod driver;
 mod handles;
 mod intake;
+mod one_at_a_time;
 mod thumbnail;
 mod view;
 
@@ -42,6 +44,12 @@ fn deliver(shared: &Weak<RefCell<Option<Driver>>>, event: Event) {
 impl Panel {
     pub fn start(worker_url: String) -> Result<(), JsValue> {
         wasm_bindgen_futures::spawn_local(async move {
+            // Another tab's panel may be uploading; it owns the journal until its tab goes.
+            if let Some(root) = dom::document().get_element_by_id("photolift-root") {
+                if let Err(error) = one_at_a_time::wait_for_turn(&root).await {
+                    web_sys::console::warn_2(&"photolift: waiting for my turn".into(), &error);
+                }
+            }
             // Storage first: workers and page messages must find the driver in place.
             let loaded = store::load().await.unwrap_or_else(|error| {
                 web_sys::console::warn_2(&"photolift: storage unreadable".into(), &error);

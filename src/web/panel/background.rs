@@ -1,0 +1,80 @@
+//! Requests to the extension's background service worker, which keeps what a panel cannot keep
+//! itself (it is a frame inside icloud.com, denied IndexedDB and Web Locks): the handles of
+//! dropped files (`extension/handle-store.js`) and whose turn it is to upload
+//! (`extension/panel-turn.js`). Each request is a postMessage answered on a transferred port.
+
+use js_sys::{Array, Object, Promise, Reflect};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{MessageChannel, MessageEvent, ServiceWorkerRegistration};
+
+/// How long the service worker may take to answer (it may have to start first).
+const ANSWER_TIMEOUT_MS: i32 = 10_000;
+
+/// Whether this panel is served by the extension's service worker (Chromium; Firefox runs the
+/// background as a page, and a panel loaded before the worker took control has none either).
+pub fn available() -> bool {
+    web_sys::window()
+        .filter(|window| {
+            Reflect::has(&window.navigator(), &"serviceWorker".into()).unwrap_or(false)
+        })
+        .and_then(|window| window.navigator().service_worker().controller())
+        .is_some()
+}
+
+/// A request: `{photolift: topic, op}`.
+pub fn request(topic: &str, op: &str) -> Object {
+    let message = Object::new();
+    let _ = Reflect::set(&message, &"photolift".into(), &topic.into());
+    let _ = Reflect::set(&message, &"op".into(), &op.into());
+    message
+}
+
+/// Sends one request and waits for its answer; an answer `{error}` becomes an `Err`.
+pub async fn ask(message: &Object) -> Result<JsValue, JsValue> {
+    let window = web_sys::window().ok_or("no window")?;
+    let ready = window.navigator().service_worker().ready()?;
+    let registration: ServiceWorkerRegistration = within(ready, "starting the service worker")
+        .await?
+        .dyn_into()?;
+    let worker = registration.active().ok_or("no active service worker")?;
+    let channel = MessageChannel::new()?;
+    let port = channel.port1();
+    let answer = Promise::new(&mut |resolve, _| port.set_onmessage(Some(&resolve)));
+    worker.post_message_with_transferable(message, &Array::of1(&channel.port2()))?;
+    let event: MessageEvent = within(answer, "the service worker's answer")
+        .await?
+        .dyn_into()?;
+    port.close();
+    let data = event.data();
+    match Reflect::get(&data, &"error".into())?.as_string() {
+        Some(error) => Err(error.into()),
+        None => Ok(data),
+    }
+}
+
+/// Resolves after `ms` milliseconds.
+pub async fn sleep(ms: i32) {
+    let done = Promise::new(&mut |resolve, _| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+        }
+    });
+    let _ = JsFuture::from(done).await;
+}
+
+/// `promise`, or an error once ANSWER_TIMEOUT_MS have passed.
+async fn within(promise: Promise, what: &str) -> Result<JsValue, JsValue> {
+    let what = what.to_string();
+    let timeout = Promise::new(&mut |_, reject| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_1(
+                &reject,
+                ANSWER_TIMEOUT_MS,
+                &format!("no answer: {what}").into(),
+            );
+        }
+    });
+    JsFuture::from(Promise::race(&Array::of2(&promise, &timeout))).await
+}
