@@ -2,6 +2,8 @@
 //   1. JPEG encoders on real photos (native, release build): size, speed, PSNR.
 //   2. Peak memory of the panel and its workers while uploading 12 MP photos through the stand-in
 //      (PHOTOLIFT_BENCH_FILES=N, default 1000: about 35–40 minutes on 2 cores).
+//   3. A 10,000-file folder dropped on the panel: listing time, long tasks on the panel's main thread,
+//      Pause and scroll latency (PHOTOLIFT_BENCH_INTAKE_FILES=N; about 15 minutes on 2 cores).
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,3 +17,4 @@ const run = (command, args) => {
 
 run('cargo', ['test', '--release', '--test', 'convert_encoders', '--', '--ignored', '--nocapture']);
 run('node', ['tests/bench/memory.mjs']);
+run('node', ['tests/bench/intake.mjs']);
