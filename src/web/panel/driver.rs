@@ -26,6 +26,8 @@ use web_sys::{File, MessagePort};
 
 pub enum Event {
     Picked(Vec<Picked>),
+    /// A dropped folder is being read: this many files found so far.
+    Reading(usize),
     /// Files read back from the handles the browser kept for an interrupted upload.
     Resumed(Vec<Picked>),
     /// The names of kept handles the browser no longer lets us read (it was restarted).
@@ -201,7 +203,11 @@ impl Driver {
 
     pub fn handle(&mut self, event: Event) -> Result<(), JsValue> {
         match event {
-            Event::Picked(picked) => self.add_files(picked),
+            Event::Picked(picked) => {
+                self.view.set_reading(None);
+                self.add_files(picked)
+            }
+            Event::Reading(found) => self.view.set_reading(Some(found)),
             Event::Resumed(picked) => self.take_back_originals(picked),
             Event::DroppedBefore(mut names) => {
                 // A drop of loose files keeps one handle per file: name a few, count the rest.

@@ -49,8 +49,10 @@ pub fn from_drop(transfer: DataTransfer, target: Weak<RefCell<Option<Driver>>>) 
         }
         return;
     }
+    let progress = target.clone();
+    let report = move |found: usize| super::deliver(&progress, Event::Reading(found));
     wasm_bindgen_futures::spawn_local(async move {
-        match walk(entries).await {
+        match walk(entries, report).await {
             Ok(picked) => super::deliver(&target, Event::Picked(picked)),
             Err(error) => web_sys::console::warn_2(
                 &"photolift: a dropped folder could not be read".into(),
@@ -60,8 +62,15 @@ pub fn from_drop(transfer: DataTransfer, target: Weak<RefCell<Option<Driver>>>) 
     });
 }
 
-/// Every file under `entries`, depth first, in path order.
-async fn walk(entries: Vec<FileSystemEntry>) -> Result<Vec<Picked>, JsValue> {
+/// Files found between two progress reports of a folder walk.
+const REPORT_EVERY: usize = 250;
+
+/// Every file under `entries`, depth first, in path order. `report` hears how many were found
+/// so far, now and then.
+async fn walk(
+    entries: Vec<FileSystemEntry>,
+    report: impl Fn(usize),
+) -> Result<Vec<Picked>, JsValue> {
     let mut stack = entries;
     let mut found = Vec::new();
     while let Some(entry) = stack.pop() {
@@ -81,6 +90,9 @@ async fn walk(entries: Vec<FileSystemEntry>) -> Result<Vec<Picked>, JsValue> {
             let path = entry.full_path().trim_start_matches('/').to_string();
             let file = file_of(entry.unchecked_ref::<FileSystemFileEntry>()).await?;
             found.push(Picked { file, path });
+            if found.len() % REPORT_EVERY == 0 {
+                report(found.len());
+            }
         }
     }
     found.sort_by(|a, b| a.path.cmp(&b.path));

@@ -74,6 +74,8 @@ pub struct View {
     /// The scrolling element of the file list.
     pub rows_viewport: Element,
     notice: Element,
+    /// The drop zone's line: what to do, or how far reading a dropped folder has got.
+    hint: Element,
     summary: Element,
     summary_text: Element,
     summary_bar: Element,
@@ -159,6 +161,7 @@ impl View {
             controls: control_parts.container.clone(),
             rows_viewport: rows_viewport.clone(),
             notice,
+            hint: hint.clone(),
             summary,
             summary_text,
             summary_bar,
@@ -183,6 +186,16 @@ impl View {
             set_text(&self.notice, m);
         }
         set_hidden(&self.notice, message.is_none())
+    }
+
+    /// While a dropped folder is read (its walk may take seconds for 10,000 files): how many
+    /// files were found so far; `None` when done.
+    pub fn set_reading(&self, found: Option<usize>) {
+        let line = match found {
+            Some(count) => text("panel_reading", &[&count.to_string()]),
+            None => text("panel_drop_hint", &[]),
+        };
+        set_text(&self.hint, &line);
     }
 
     pub fn set_expanded(&self, expanded: bool) -> Result<(), JsValue> {
