@@ -7,56 +7,16 @@ use std::process::Command;
 
 use photolift::convert::{convert, Conversion, ConvertOptions, Jpeg};
 
+mod common;
+use common::{assert_picture, have, imagemagick, run, scratch, PICTURE};
+
 const DATE: &str = "2021:03:04 05:06:07";
-
-fn have(tool: &str) -> bool {
-    let found = std::env::var_os("PATH")
-        .is_some_and(|path| std::env::split_paths(&path).any(|dir| dir.join(tool).is_file()));
-    if !found {
-        eprintln!("SKIPPED: `{tool}` is not installed");
-    }
-    found
-}
-
-/// Debian's ImageMagick, not a wrapper earlier on PATH.
-fn imagemagick() -> Command {
-    if Path::new("/usr/bin/convert").exists() {
-        Command::new("/usr/bin/convert")
-    } else {
-        Command::new("convert")
-    }
-}
-
-fn run(mut command: Command) {
-    let output = command.output().expect("run tool");
-    assert!(
-        output.status.success(),
-        "{command:?} failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-}
-
-fn scratch(name: &str) -> PathBuf {
-    let dir =
-        std::env::temp_dir().join(format!("photolift-fixtures-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("scratch dir");
-    dir
-}
 
 /// The upright picture: 60×40, white, with a red 20×20 square in the top-left corner.
 fn make_upright(dir: &Path) -> PathBuf {
     let path = dir.join("upright.png");
     let mut command = imagemagick();
-    command.args([
-        "-size",
-        "60x40",
-        "xc:white",
-        "-fill",
-        "red",
-        "-draw",
-        "rectangle 0,0 19,19",
-    ]);
+    command.args(PICTURE);
     command.args(["-type", "TrueColor"]).arg(&path);
     run(command);
     path
@@ -116,29 +76,6 @@ fn exif_of(jpeg: &[u8], dir: &Path) -> serde_json::Value {
     all.pop().expect("one file")
 }
 
-/// Red top-left corner, white elsewhere, at the reference size.
-fn assert_upright(jpeg: &Jpeg, what: &str) {
-    assert_eq!((jpeg.width, jpeg.height), (60, 40), "{what}: size");
-    let mut decoder = zune_jpeg::JpegDecoder::new(std::io::Cursor::new(&jpeg.bytes));
-    let pixels = decoder.decode().expect("decode JPEG");
-    let at = |x: usize, y: usize| {
-        let i = (y * 60 + x) * 3;
-        [pixels[i], pixels[i + 1], pixels[i + 2]]
-    };
-    let red = at(8, 8);
-    assert!(
-        red[0] > 200 && red[1] < 70 && red[2] < 70,
-        "{what}: top-left is {red:?}"
-    );
-    for (x, y) in [(50, 8), (8, 32), (50, 32)] {
-        let white = at(x, y);
-        assert!(
-            white.iter().all(|&c| c > 200),
-            "{what}: ({x},{y}) is {white:?}"
-        );
-    }
-}
-
 fn assert_metadata_carried(tags: &serde_json::Value, what: &str) {
     assert_eq!(tags["Orientation"], 1, "{what}: {tags}");
     assert_eq!(tags["DateTimeOriginal"], DATE, "{what}: {tags}");
@@ -161,7 +98,7 @@ fn sideways_png_webp_tiff_become_upright_with_their_metadata() {
         let path = make_sideways(&dir, &upright, ext);
         stamp(&path, 6);
         let jpeg = convert_file(&path, &ConvertOptions::default());
-        assert_upright(&jpeg, ext);
+        assert_picture(&jpeg, ext, false);
         assert!(
             jpeg.kept.exif && !jpeg.kept.date_rescued,
             "{ext}: {:?}",
@@ -190,7 +127,7 @@ fn heic_exif_orientation_is_not_applied_twice() {
     run(command);
     stamp(&heic, 6);
     let jpeg = convert_file(&heic, &ConvertOptions::default());
-    assert_upright(&jpeg, "heic");
+    assert_picture(&jpeg, "heic", false);
     assert_metadata_carried(&exif_of(&jpeg.bytes, &dir), "heic");
 }
 
@@ -211,7 +148,7 @@ fn gif_and_bmp_get_a_rescued_date() {
         command.arg(&upright).arg(&path);
         run(command);
         let jpeg = convert_file(&path, &options);
-        assert_upright(&jpeg, ext);
+        assert_picture(&jpeg, ext, false);
         assert!(jpeg.kept.date_rescued, "{ext}: {:?}", jpeg.kept);
         let tags = exif_of(&jpeg.bytes, &dir);
         assert_eq!(tags["DateTimeOriginal"], DATE, "{ext}: {tags}");
@@ -238,7 +175,7 @@ fn a_date_is_added_to_exif_that_lacks_one_keeping_the_rest() {
         ..ConvertOptions::default()
     };
     let jpeg = convert_file(&path, &options);
-    assert_upright(&jpeg, "png without date");
+    assert_picture(&jpeg, "png without date", false);
     assert!(jpeg.kept.date_rescued);
     assert_metadata_carried(&exif_of(&jpeg.bytes, &dir), "png without date");
 }

@@ -5,52 +5,42 @@
 //! whose tool is missing says so and passes (CI installs them).
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use photolift::convert::{convert, sniff_format, Conversion, ConvertOptions, Format, Jpeg};
 
-fn have_imagemagick() -> bool {
-    let found = Path::new("/usr/bin/convert").exists();
-    if !found {
-        eprintln!("SKIPPED: ImageMagick (`convert`) is not installed");
-    }
-    found
-}
+mod common;
+use common::{assert_picture, at, have, imagemagick, pixels, run, scratch, PICTURE};
 
-fn scratch(name: &str) -> PathBuf {
-    let dir =
-        std::env::temp_dir().join(format!("photolift-variants-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("scratch dir");
-    dir
+fn have_imagemagick() -> bool {
+    have("convert")
 }
 
 /// Runs ImageMagick's `convert` with `args`, the last one being the output file.
 fn magick(args: &[&str]) {
-    let output = Command::new("/usr/bin/convert")
-        .args(args)
-        .output()
-        .expect("run convert");
-    assert!(
-        output.status.success(),
-        "convert {args:?}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let mut command = imagemagick();
+    command.args(args);
+    run(command);
 }
-
-/// The picture of every test: 60×40, white, a red 20×20 square in the top-left corner.
-const PICTURE: [&str; 7] = [
-    "-size",
-    "60x40",
-    "xc:white",
-    "-fill",
-    "red",
-    "-draw",
-    "rectangle 0,0 19,19",
-];
 
 fn path_str(path: &Path) -> &str {
     path.to_str().expect("UTF-8 temp path")
+}
+
+/// Two 24-bit PNG frames in `dir`: the reference picture, then plain blue.
+fn two_frames(dir: &Path) -> (PathBuf, PathBuf) {
+    let first = dir.join("first.png");
+    let second = dir.join("second.png");
+    let first_out = format!("PNG24:{}", path_str(&first));
+    let mut args = PICTURE.to_vec();
+    args.push(&first_out);
+    magick(&args);
+    magick(&[
+        "-size",
+        "60x40",
+        "xc:blue",
+        &format!("PNG24:{}", path_str(&second)),
+    ]);
+    (first, second)
 }
 
 fn converted(path: &Path) -> Jpeg {
@@ -58,42 +48,6 @@ fn converted(path: &Path) -> Jpeg {
     match convert(&bytes, &ConvertOptions::default()) {
         Ok(Conversion::Converted(jpeg)) => jpeg,
         other => panic!("{}: {other:?}", path.display()),
-    }
-}
-
-fn pixels(jpeg: &Jpeg) -> Vec<u8> {
-    assert_eq!((jpeg.width, jpeg.height), (60, 40), "size");
-    let mut decoder = zune_jpeg::JpegDecoder::new(std::io::Cursor::new(&jpeg.bytes));
-    decoder.decode().expect("decode our JPEG")
-}
-
-fn at(pixels: &[u8], x: usize, y: usize) -> [u8; 3] {
-    let i = (y * 60 + x) * 3;
-    [pixels[i], pixels[i + 1], pixels[i + 2]]
-}
-
-/// Red top-left, white elsewhere (a `grey` picture: dark grey top-left, all channels equal).
-fn assert_picture(jpeg: &Jpeg, what: &str, grey: bool) {
-    let pixels = pixels(jpeg);
-    let corner = at(&pixels, 8, 8);
-    if grey {
-        let spread = corner.iter().max().unwrap() - corner.iter().min().unwrap();
-        assert!(
-            corner[0] < 140 && spread < 8,
-            "{what}: top-left is {corner:?}"
-        );
-    } else {
-        assert!(
-            corner[0] > 200 && corner[1] < 70 && corner[2] < 70,
-            "{what}: top-left is {corner:?}"
-        );
-    }
-    for (x, y) in [(50, 8), (8, 32), (50, 32)] {
-        let white = at(&pixels, x, y);
-        assert!(
-            white.iter().all(|&c| c > 200),
-            "{what}: ({x},{y}) is {white:?}"
-        );
     }
 }
 
@@ -210,12 +164,7 @@ fn animated_gif_and_webp_keep_their_first_frame() {
         return;
     }
     let dir = scratch("anim");
-    let first = dir.join("first.png");
-    let second = dir.join("second.png");
-    let mut args = PICTURE.to_vec();
-    args.push(path_str(&first));
-    magick(&args);
-    magick(&["-size", "60x40", "xc:blue", path_str(&second)]);
+    let (first, second) = two_frames(&dir);
     for ext in ["gif", "webp"] {
         let path = dir.join(format!("anim.{ext}"));
         magick(&[
@@ -240,18 +189,7 @@ fn apng_keeps_its_first_frame() {
         return;
     }
     let dir = scratch("apng");
-    let first = dir.join("first.png");
-    let second = dir.join("second.png");
-    let first_out = format!("PNG24:{}", path_str(&first));
-    let mut args = PICTURE.to_vec();
-    args.push(&first_out);
-    magick(&args);
-    magick(&[
-        "-size",
-        "60x40",
-        "xc:blue",
-        &format!("PNG24:{}", path_str(&second)),
-    ]);
+    let (first, second) = two_frames(&dir);
     let apng = make_apng(
         &std::fs::read(&first).unwrap(),
         &std::fs::read(&second).unwrap(),

@@ -47,12 +47,18 @@ fn crashed_session() -> (Vec<String>, [FileId; 6]) {
         .unwrap();
     // The tab dies here: `handed` is with the page, `ready` waits, `queued` never started.
 
-    let lines = plan
-        .take_journal()
+    (
+        journal_lines(&mut plan),
+        [uploaded, handed, ready, queued, duplicate, failed],
+    )
+}
+
+/// What the plan journaled since last asked, as the store keeps it (JSON lines).
+fn journal_lines(plan: &mut UploadPlan) -> Vec<String> {
+    plan.take_journal()
         .iter()
         .map(|entry| serde_json::to_string(entry).unwrap())
-        .collect();
-    (lines, [uploaded, handed, ready, queued, duplicate, failed])
+        .collect()
 }
 
 fn parse(lines: &[String]) -> Vec<JournalEntry> {
@@ -335,11 +341,7 @@ fn a_folder_given_again_as_loose_files_is_matched_by_file_name_preferring_the_sa
     let in_2019 = plan.add_file("Holiday/2019/IMG_0001.HEIC", 1_000, 11);
     let in_2020 = plan.add_file("Holiday/2020/IMG_0001.HEIC", 1_000, 11);
     let other = plan.add_file("Holiday/2020/IMG_0002.HEIC", 2_000, 22);
-    let lines: Vec<String> = plan
-        .take_journal()
-        .iter()
-        .map(|entry| serde_json::to_string(entry).unwrap())
-        .collect();
+    let lines = journal_lines(&mut plan);
 
     let mut plan = UploadPlan::replay(PlanConfig::default(), &parse(&lines))
         .unwrap()

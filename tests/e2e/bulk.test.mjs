@@ -6,14 +6,13 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
-import { PHOTOS_URL, startStandin } from '../standin/server.mjs';
+import { describe, it } from 'node:test';
 import {
   TEST_SETTINGS, allRows, assertServerHolds, baseName, configurePanel, corruptCopies, crc32, makeMixedFolder, waitUntil,
 } from './bulk-fixtures.mjs';
 import { EXTENSION_DIR, ROOT, identify, sha256, tempDir } from './fixtures.mjs';
-import { appFrame, launch } from './harness.mjs';
-import { panelFrame, summary, waitForSummary } from './panel.mjs';
+import { appFrame, useFreshBrowserPerTest } from './harness.mjs';
+import { panelFrame, settled, summary, waitForSummary } from './panel.mjs';
 
 describe('bulk fixtures', () => {
   it('writes 1,000 distinct, decodable files over sub-folders in a few seconds', { timeout: 30_000 }, () => {
@@ -48,42 +47,16 @@ describe('bulk fixtures', () => {
   });
 });
 
-const settled = (total) => (s) => s.total === total && s.uploaded + s.skipped + s.failed === total;
-
 describe('bulk upload', () => {
-  let standin;
-  let browser;
-  let fixtures;
-
-  before(async () => {
-    standin = await startStandin();
+  const env = useFreshBrowserPerTest(EXTENSION_DIR, {
+    prefix: 'photolift-bulk-', prepare: (context) => configurePanel(context, TEST_SETTINGS),
   });
-  after(async () => {
-    await standin?.close();
-  });
-  // A fresh browser per test: a clean profile means clean extension storage (no memory, no journal).
-  beforeEach(async () => {
-    standin.reset();
-    fixtures = tempDir('photolift-bulk-');
-    browser = await launch({ extensionDir: EXTENSION_DIR, standin });
-    await configurePanel(browser.context, TEST_SETTINGS);
-  });
-  afterEach(async () => {
-    await browser?.close();
-    fixtures?.remove();
-  });
-
-  async function openPanel() {
-    const page = await browser.context.newPage();
-    await page.goto(PHOTOS_URL);
-    await appFrame(page);
-    return { page, panel: await panelFrame(page) };
-  }
+  const { openPanel } = env;
 
   const filesInput = (panel) => panel.locator('input[data-testid=photolift-files]');
 
   it('1,000 files (JPEG/PNG/HEIC) dropped as a folder: the server holds exactly 1,000, no two the same', { timeout: 170_000 }, async () => {
-    const folder = makeMixedFolder(join(fixtures.dir, 'Photos'), 1000, { heicShare: 0.2, pngShare: 0.2, extras: true });
+    const folder = makeMixedFolder(join(env.fixtures.dir, 'Photos'), 1000, { heicShare: 0.2, pngShare: 0.2, extras: true });
     const { panel } = await openPanel();
     await panel.locator('input[data-testid=photolift-folder]').setInputFiles(folder.root);
 
@@ -94,27 +67,27 @@ describe('bulk upload', () => {
     assert.ok(done.total - 1000 === done.skipped && done.skipped <= 2, JSON.stringify(done));
     assert.equal(done.state, 'done');
 
-    assertServerHolds(standin, { names: folder.uploadedNames });
-    assert.equal(standin.state.attempts.length, 1000, 'each file was sent once: no retries, no 409s');
+    assertServerHolds(env.standin, { names: folder.uploadedNames });
+    assert.equal(env.standin.state.attempts.length, 1000, 'each file was sent once: no retries, no 409s');
   });
 
   it('10 % of uploads fail (5xx) and some stall: every file ends uploaded or failed, none received twice, counts match the server', { timeout: 150_000 }, async () => {
-    const folder = makeMixedFolder(fixtures.dir, 200, { prefix: 'FAULT_' });
+    const folder = makeMixedFolder(env.fixtures.dir, 200, { prefix: 'FAULT_' });
     // The stand-in app has no upload timeout (no more does the real one, as far as we know), so an upload
     // stalled 'forever' would hold one of its three upload slots for good and, after three, no upload
     // could ever run again. Stalls here outlast the panel's 8 s upload timeout, then answer late.
-    standin.setFaults({ failures: { rate: 0.1, statuses: [500, 503], seed: 3 }, stallMs: 12_000, stallCount: 5 });
+    env.standin.setFaults({ failures: { rate: 0.1, statuses: [500, 503], seed: 3 }, stallMs: 12_000, stallCount: 5 });
     const { panel } = await openPanel();
     await filesInput(panel).setInputFiles(folder.paths);
 
     const done = await waitForSummary(panel, settled(200), 130_000);
-    const { received, attempts } = standin.state;
+    const { received, attempts } = env.standin.state;
     assert.ok(attempts.some((a) => a.status === 500 || a.status === 503), 'faults were injected');
     assert.ok(attempts.some((a) => a.stalled), 'stalls were injected');
     assert.equal(done.uploaded + done.failed, 200, JSON.stringify(done));
     assert.equal(done.skipped, 0);
     assert.equal(done.uploaded, received.length, 'the summary says as many uploaded as the server holds');
-    assertServerHolds(standin, { count: done.uploaded });
+    assertServerHolds(env.standin, { count: done.uploaded });
     const expected = new Set(folder.uploadedNames);
     assert.ok(received.every((r) => expected.has(r.name)), 'only our files arrived');
     // With 3 tries each at 10 % failure, a failed file is rare; every failed row says why.
@@ -124,13 +97,13 @@ describe('bulk upload', () => {
   });
 
   it('a reload in the middle of a 300-file batch, then the same files again: the server ends with exactly 300, none twice', { timeout: 150_000 }, async () => {
-    const folder = makeMixedFolder(fixtures.dir, 300, { prefix: 'RELOAD_' });
+    const folder = makeMixedFolder(env.fixtures.dir, 300, { prefix: 'RELOAD_' });
     const { page, panel } = await openPanel();
     await filesInput(panel).setInputFiles(folder.paths);
-    await waitUntil(() => standin.state.received.length >= 100, { timeout: 60_000, interval: 25, what: '100 received' });
+    await waitUntil(() => env.standin.state.received.length >= 100, { timeout: 60_000, interval: 25, what: '100 received' });
     await page.reload();
-    const atReload = standin.state.received.length;
-    const attemptsAtReload = standin.state.attempts.length;
+    const atReload = env.standin.state.received.length;
+    const attemptsAtReload = env.standin.state.attempts.length;
 
     await appFrame(page);
     const resumed = await panelFrame(page);
@@ -141,27 +114,27 @@ describe('bulk upload', () => {
     await filesInput(resumed).setInputFiles(folder.paths);
     const done = await waitForSummary(resumed, settled(300), 110_000);
 
-    assertServerHolds(standin, { names: folder.uploadedNames });
+    assertServerHolds(env.standin, { names: folder.uploadedNames });
     // One job of 300 files, resumed: what was done before the reload counts as uploaded, not again.
     assert.deepEqual({ ...done, state: undefined }, { total: 300, uploaded: 300, skipped: 0, failed: 0, state: undefined });
     assert.equal(await offer.isVisible(), false, 'the offer goes once the files are back');
     // Nothing done before the reload was redone: only the batch in flight at the reload may be sent
     // again (and the server answers those 409).
-    const sentAfter = standin.state.attempts.length - attemptsAtReload;
+    const sentAfter = env.standin.state.attempts.length - attemptsAtReload;
     assert.ok(sentAfter <= 300 - atReload + TEST_SETTINGS.batchSize,
       `${sentAfter} uploads after the reload, with ${atReload} already received`);
-    const resent = standin.state.attempts.filter((a) => a.status === 409).length;
+    const resent = env.standin.state.attempts.filter((a) => a.status === 409).length;
     assert.ok(resent <= TEST_SETTINGS.batchSize, `${resent} files were sent again`);
   });
 
   it('dropping the same 300 files again: all 300 skipped as already uploaded, nothing sent', { timeout: 150_000 }, async () => {
-    const folder = makeMixedFolder(fixtures.dir, 300, { prefix: 'AGAIN_' });
+    const folder = makeMixedFolder(env.fixtures.dir, 300, { prefix: 'AGAIN_' });
     const first = await openPanel();
     await filesInput(first.panel).setInputFiles(folder.paths);
     const firstDone = await waitForSummary(first.panel, settled(300), 100_000);
     assert.equal(firstDone.uploaded, 300, JSON.stringify(firstDone));
-    assertServerHolds(standin, { names: folder.uploadedNames });
-    const attemptsBefore = standin.state.attempts.length;
+    assertServerHolds(env.standin, { names: folder.uploadedNames });
+    const attemptsBefore = env.standin.state.attempts.length;
 
     // Same browser session, a new tab: what is remembered lives in extension storage.
     await first.page.close();
@@ -176,20 +149,20 @@ describe('bulk upload', () => {
       assert.match(row.message, /already/i, `${row.name} says it is already uploaded`);
     }
     await new Promise((resolve) => setTimeout(resolve, 500));
-    assert.equal(standin.state.attempts.length, attemptsBefore, 'nothing was sent');
-    assert.equal(standin.state.received.length, 300);
+    assert.equal(env.standin.state.attempts.length, attemptsBefore, 'nothing was sent');
+    assert.equal(env.standin.state.received.length, 300);
   });
 
   it('5 damaged HEICs among 100: 5 failed with reasons, 95 uploaded', { timeout: 90_000 }, async () => {
     const badNames = [1, 2, 3, 4, 5].map((i) => `damaged-${i}.heic`);
-    const folder = makeMixedFolder(fixtures.dir, 100, { prefix: 'MIX_', badNames });
+    const folder = makeMixedFolder(env.fixtures.dir, 100, { prefix: 'MIX_', badNames });
     const { panel } = await openPanel();
     await filesInput(panel).setInputFiles(folder.paths);
 
     const done = await waitForSummary(panel, settled(100), 70_000);
     assert.equal(done.failed, 5, JSON.stringify(done));
     assert.equal(done.uploaded, 95);
-    assertServerHolds(standin, { names: folder.uploadedNames });
+    assertServerHolds(env.standin, { names: folder.uploadedNames });
     const failed = (await allRows(panel)).filter((r) => r.state === 'failed');
     assert.deepEqual(failed.map((r) => baseName(r.name)).sort(), badNames);
     for (const row of failed) {

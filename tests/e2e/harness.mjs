@@ -7,9 +7,10 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before } from 'node:test';
+import { after, afterEach, before, beforeEach } from 'node:test';
 import { chromium } from 'playwright-core';
 import { PHOTOS_URL, chromiumFlags, startStandin } from '../standin/server.mjs';
+import { panelFrame } from './panel.mjs';
 
 export const APP_FRAME_PATH = '/applications/photos3/';
 const APP_FRAME_URL = `https://www.icloud.com${APP_FRAME_PATH}`;
@@ -126,6 +127,44 @@ export function useStandinWithExtension(extensionDir) {
   after(async () => {
     await env.browser?.close();
     await env.standin?.close();
+    env.fixtures?.remove();
+  });
+  return env;
+}
+
+/**
+ * Registers hooks for suites that need clean extension storage in every test: one stand-in for the
+ * suite (reset before each test), and per test a fresh browser with `extensionDir` loaded (a clean
+ * profile: no upload memory, no journal, no kept handles), `prepare(context)` run on it (e.g. panel
+ * settings), and a temp folder for fixtures. Returns an object the tests read them from, with
+ * `openPanel()` → {page, panel} on a new iCloud Photos tab.
+ */
+export function useFreshBrowserPerTest(extensionDir, { prepare = async () => {}, prefix = 'photolift-test-' } = {}) {
+  const env = {
+    async openPanel() {
+      const page = await env.browser.context.newPage();
+      await page.goto(PHOTOS_URL);
+      await appFrame(page);
+      return { page, panel: await panelFrame(page) };
+    },
+  };
+  before(async () => {
+    env.standin = await startStandin();
+  });
+  after(async () => {
+    await env.standin?.close();
+  });
+  beforeEach(async () => {
+    env.standin.reset();
+    env.fixtures = {
+      dir: mkdtempSync(join(tmpdir(), prefix)),
+      remove() { rmSync(this.dir, { recursive: true, force: true }); },
+    };
+    env.browser = await launch({ extensionDir, standin: env.standin });
+    await prepare(env.browser.context);
+  });
+  afterEach(async () => {
+    await env.browser?.close();
     env.fixtures?.remove();
   });
   return env;

@@ -9,6 +9,9 @@ export async function panelFrame(page, { timeout = 15_000 } = {}) {
   return frame;
 }
 
+/** A summary predicate: `total` files, every one of them finished (uploaded, skipped or failed). */
+export const settled = (total) => (s) => s.total === total && s.uploaded + s.skipped + s.failed === total;
+
 export async function summary(panel) {
   return panel.locator('[data-testid=photolift-summary]').evaluate((el) => ({
     total: Number(el.dataset.total),

@@ -5,59 +5,33 @@
 // server received. Run: node --test tests/e2e/resume.test.mjs (after ./build.sh).
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
-import { PHOTOS_URL, startStandin } from '../standin/server.mjs';
+import { describe, it } from 'node:test';
+import { PHOTOS_URL } from '../standin/server.mjs';
 import {
   TEST_SETTINGS, allRows, assertServerHolds, baseName, configurePanel, extensionWorker, makeMixedFolder, waitUntil,
 } from './bulk-fixtures.mjs';
 import { EXTENSION_DIR, tempDir } from './fixtures.mjs';
-import { appFrame, launch } from './harness.mjs';
-import { dropOnPanel, panelFrame, summary, waitForSummary } from './panel.mjs';
-
-const settled = (total) => (s) => s.total === total && s.uploaded + s.skipped + s.failed === total;
+import { appFrame, launch, useFreshBrowserPerTest } from './harness.mjs';
+import { dropOnPanel, panelFrame, settled, summary, waitForSummary } from './panel.mjs';
 
 describe('resuming an interrupted upload', () => {
-  let standin;
-  let browser;
-  let fixtures;
-
-  before(async () => {
-    standin = await startStandin();
+  const env = useFreshBrowserPerTest(EXTENSION_DIR, {
+    prefix: 'photolift-resume-', prepare: (context) => configurePanel(context, TEST_SETTINGS),
   });
-  after(async () => {
-    await standin?.close();
-  });
-  // A fresh browser per test: clean extension storage (no memory, no journal, no kept handles).
-  beforeEach(async () => {
-    standin.reset();
-    fixtures = tempDir('photolift-resume-');
-    browser = await launch({ extensionDir: EXTENSION_DIR, standin });
-    await configurePanel(browser.context, TEST_SETTINGS);
-  });
-  afterEach(async () => {
-    await browser?.close();
-    fixtures?.remove();
-  });
-
-  async function openPanel() {
-    const page = await browser.context.newPage();
-    await page.goto(PHOTOS_URL);
-    await appFrame(page);
-    return { page, panel: await panelFrame(page) };
-  }
+  const { openPanel } = env;
 
   /** Requests the stand-in received after `from` (its attempts log), by file name. */
-  const sentSince = (from) => standin.state.attempts.slice(from);
+  const sentSince = (from) => env.standin.state.attempts.slice(from);
 
   it('a dropped folder, reloaded in the middle of 300 files: resumes at once, nothing picked again; the server ends with exactly 300, none twice', { timeout: 150_000 }, async () => {
-    const folder = makeMixedFolder(join(fixtures.dir, 'Holiday'), 300, { prefix: 'DROP_' });
+    const folder = makeMixedFolder(join(env.fixtures.dir, 'Holiday'), 300, { prefix: 'DROP_' });
     const { page, panel } = await openPanel();
     await dropOnPanel(page, panel, [folder.root]);
     await waitForSummary(panel, (s) => s.total === 300, 20_000);
-    await waitUntil(() => standin.state.received.length >= 100, { timeout: 60_000, interval: 25, what: '100 received' });
+    await waitUntil(() => env.standin.state.received.length >= 100, { timeout: 60_000, interval: 25, what: '100 received' });
     await page.reload();
-    const atReload = standin.state.received.length;
-    const attemptsAtReload = standin.state.attempts.length;
+    const atReload = env.standin.state.received.length;
+    const attemptsAtReload = env.standin.state.attempts.length;
     assert.ok(atReload < 300, 'the reload came in the middle');
 
     await appFrame(page);
@@ -66,7 +40,7 @@ describe('resuming an interrupted upload', () => {
     const done = await waitForSummary(resumed, settled(300), 110_000);
     assert.deepEqual({ ...done, state: undefined }, { total: 300, uploaded: 300, skipped: 0, failed: 0, state: undefined });
     assert.equal(done.state, 'done');
-    assertServerHolds(standin, { names: folder.uploadedNames });
+    assertServerHolds(env.standin, { names: folder.uploadedNames });
     assert.equal(await resumed.locator('[data-testid=photolift-resume]').isVisible(), false, 'nothing is asked for');
     // Only the batch in flight at the reload may be sent again (the server answers those 409).
     const again = sentSince(attemptsAtReload);
@@ -76,44 +50,44 @@ describe('resuming an interrupted upload', () => {
   });
 
   it('a dropped folder, tab closed in the middle, reopened from the toolbar: resumes at once; exactly 120 on the server', { timeout: 120_000 }, async () => {
-    const folder = makeMixedFolder(join(fixtures.dir, 'Family'), 120, { prefix: 'CLOSED_' });
+    const folder = makeMixedFolder(join(env.fixtures.dir, 'Family'), 120, { prefix: 'CLOSED_' });
     const first = await openPanel();
     await dropOnPanel(first.page, first.panel, [folder.root]);
-    await waitUntil(() => standin.state.received.length >= 30, { timeout: 60_000, interval: 25, what: '30 received' });
+    await waitUntil(() => env.standin.state.received.length >= 30, { timeout: 60_000, interval: 25, what: '30 received' });
     await first.page.close();
-    const atClose = standin.state.received.length;
+    const atClose = env.standin.state.received.length;
     assert.ok(atClose < 120, 'the tab closed in the middle');
 
-    const worker = await extensionWorker(browser.context);
-    const opened = browser.context.waitForEvent('page');
+    const worker = await extensionWorker(env.browser.context);
+    const opened = env.browser.context.waitForEvent('page');
     await worker.evaluate(() => globalThis.photoliftOpenPhotos());
     const page = await opened;
     await page.waitForURL(PHOTOS_URL);
     const panel = await panelFrame(page);
     const done = await waitForSummary(panel, settled(120), 90_000);
     assert.deepEqual({ ...done, state: undefined }, { total: 120, uploaded: 120, skipped: 0, failed: 0, state: undefined });
-    assertServerHolds(standin, { names: folder.uploadedNames });
+    assertServerHolds(env.standin, { names: folder.uploadedNames });
   });
 
   it('a dropped folder, browser restarted in the middle: the panel names the folder, it is chosen again, exactly 150 on the server', { timeout: 150_000 }, async () => {
-    const folder = makeMixedFolder(join(fixtures.dir, 'Archive 2019'), 150, { prefix: 'RESTART_' });
+    const folder = makeMixedFolder(join(env.fixtures.dir, 'Archive 2019'), 150, { prefix: 'RESTART_' });
     const profile = tempDir('photolift-profile-kept-');
     try {
-      let restarted = await launch({ extensionDir: EXTENSION_DIR, standin, profileDir: profile.dir });
+      let restarted = await launch({ extensionDir: EXTENSION_DIR, standin: env.standin, profileDir: profile.dir });
       await configurePanel(restarted.context, TEST_SETTINGS);
       const page = await restarted.context.newPage();
       await page.goto(PHOTOS_URL);
       await appFrame(page);
       const panel = await panelFrame(page);
       await dropOnPanel(page, panel, [folder.root]);
-      await waitUntil(() => standin.state.received.length >= 30, { timeout: 60_000, interval: 25, what: '30 received' });
+      await waitUntil(() => env.standin.state.received.length >= 30, { timeout: 60_000, interval: 25, what: '30 received' });
       await restarted.close();
-      const atRestart = standin.state.received.length;
+      const atRestart = env.standin.state.received.length;
       assert.ok(atRestart < 150, 'the browser closed in the middle');
 
       // Chromium keeps the handles but wants the user's permission again after a restart, which a
       // frame may not ask for: the panel says what was dropped and asks for it.
-      restarted = await launch({ extensionDir: EXTENSION_DIR, standin, profileDir: profile.dir });
+      restarted = await launch({ extensionDir: EXTENSION_DIR, standin: env.standin, profileDir: profile.dir });
       try {
         const again = await restarted.context.newPage();
         await again.goto(PHOTOS_URL);
@@ -122,13 +96,13 @@ describe('resuming an interrupted upload', () => {
         const offer = resumed.locator('[data-testid=photolift-resume]');
         await offer.waitFor({ state: 'visible', timeout: 10_000 });
         await waitUntil(async () => (await offer.textContent()).includes('Archive 2019'), { timeout: 10_000, what: 'the offer names the folder' });
-        assert.equal(standin.state.received.length, atRestart, 'nothing goes up before the files are back');
+        assert.equal(env.standin.state.received.length, atRestart, 'nothing goes up before the files are back');
         const chooser = again.waitForEvent('filechooser');
         await resumed.locator('[data-action=resume-pick-folder]').click();
         await (await chooser).setFiles(folder.root);
         const done = await waitForSummary(resumed, settled(150), 100_000);
         assert.deepEqual({ ...done, state: undefined }, { total: 150, uploaded: 150, skipped: 0, failed: 0, state: undefined });
-        assertServerHolds(standin, { names: folder.uploadedNames });
+        assertServerHolds(env.standin, { names: folder.uploadedNames });
         await offer.waitFor({ state: 'hidden', timeout: 5_000 });
       } finally {
         await restarted.close();
@@ -139,12 +113,12 @@ describe('resuming an interrupted upload', () => {
   });
 
   it('a second iCloud Photos tab waits while the first uploads, then takes over when it closes: exactly 200 on the server, none twice', { timeout: 150_000 }, async () => {
-    const folder = makeMixedFolder(join(fixtures.dir, 'Shared'), 200, { prefix: 'TWO_TABS_' });
+    const folder = makeMixedFolder(join(env.fixtures.dir, 'Shared'), 200, { prefix: 'TWO_TABS_' });
     const first = await openPanel();
     await dropOnPanel(first.page, first.panel, [folder.root]);
-    await waitUntil(() => standin.state.received.length >= 40, { timeout: 60_000, interval: 25, what: '40 received' });
+    await waitUntil(() => env.standin.state.received.length >= 40, { timeout: 60_000, interval: 25, what: '40 received' });
 
-    const second = await browser.context.newPage();
+    const second = await env.browser.context.newPage();
     await second.goto(PHOTOS_URL);
     await appFrame(second);
     const waitingPanel = await (await second.waitForSelector('iframe#photolift-panel', { state: 'attached' })).contentFrame();
@@ -154,22 +128,22 @@ describe('resuming an interrupted upload', () => {
     assert.equal(await waitingPanel.locator('[data-testid=photolift-summary]').count(), 0, 'no second upload engine');
 
     await first.page.close();
-    const atClose = standin.state.attempts.length;
+    const atClose = env.standin.state.attempts.length;
     const panel = await panelFrame(second);
     await elsewhere.waitFor({ state: 'detached', timeout: 10_000 });
     const done = await waitForSummary(panel, settled(200), 110_000);
     assert.deepEqual({ ...done, state: undefined }, { total: 200, uploaded: 200, skipped: 0, failed: 0, state: undefined });
-    assertServerHolds(standin, { names: folder.uploadedNames });
+    assertServerHolds(env.standin, { names: folder.uploadedNames });
     const resent = sentSince(atClose).filter((a) => a.status === 409).length;
     assert.ok(resent <= TEST_SETTINGS.batchSize, `${resent} sent again`);
   });
 
   it('files picked (no handles) and reloaded: the panel asks; "Discard" closes only the interrupted files, photos added since still go up', { timeout: 120_000 }, async () => {
-    const folder = makeMixedFolder(fixtures.dir, 60, { prefix: 'PICKED_' });
-    const later = makeMixedFolder(join(fixtures.dir, 'later'), 5, { prefix: 'LATER_' });
+    const folder = makeMixedFolder(env.fixtures.dir, 60, { prefix: 'PICKED_' });
+    const later = makeMixedFolder(join(env.fixtures.dir, 'later'), 5, { prefix: 'LATER_' });
     const { page, panel } = await openPanel();
     await panel.locator('input[data-testid=photolift-files]').setInputFiles(folder.paths);
-    await waitUntil(() => standin.state.received.length >= 20, { timeout: 60_000, interval: 25, what: '20 received' });
+    await waitUntil(() => env.standin.state.received.length >= 20, { timeout: 60_000, interval: 25, what: '20 received' });
     await page.reload();
     await appFrame(page);
     const resumed = await panelFrame(page);
@@ -192,8 +166,8 @@ describe('resuming an interrupted upload', () => {
 
     const done = await waitForSummary(resumed, settled(65), 60_000);
     assert.equal(done.failed, 0, JSON.stringify(done));
-    const received = new Set(standin.state.received.map((r) => baseName(r.name)));
-    assertServerHolds(standin, { count: received.size });
+    const received = new Set(env.standin.state.received.map((r) => baseName(r.name)));
+    assertServerHolds(env.standin, { count: received.size });
     for (const name of later.uploadedNames) assert.ok(received.has(name), `${name}, added after the reload, was uploaded`);
 
     // The report says where every file went: what it calls uploaded is on the server; what is on
