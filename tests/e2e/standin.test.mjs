@@ -65,6 +65,12 @@ async function withPhotos(fn) {
   }
 }
 
+// The withdrawn single-POST upload (variant protocol 'legacy'), as the page did before 2026-08-25.
+function withLegacyPhotos(fn) {
+  standin.setVariant({ protocol: 'legacy' });
+  return withPhotos(fn);
+}
+
 describe('the Photos page', () => {
   test('shell frames the app same-origin, with the upload button and grid', () => withPhotos(async (page, app) => {
     assert.equal(new URL(app.url()).origin, 'https://www.icloud.com');
@@ -78,6 +84,7 @@ describe('the Photos page', () => {
   }));
 
   test('a picked JPEG arrives byte-identical, with name and lastModified, and shows in the grid', () => withPhotos(async (page, app) => {
+    standin.setVariant({ indexingDelayMs: 0 }); // the grid shows it at the app's next poll
     const chooser = await pickFiles(page, app, [fixture.jpeg]);
     assert.equal(chooser.isMultiple(), true);
     await progressRow(app, 'sunset.jpg').getByText('Uploaded').waitFor();
@@ -87,6 +94,7 @@ describe('the Photos page', () => {
     assert.equal(item.name, 'sunset.jpg');
     assert.equal(item.lastModDate, MODIFIED.getTime());
     assert.equal(item.contentType, 'image/jpeg');
+    assert.equal(item.protocol, 'today');
     assert.ok(item.bytes.equals(readFileSync(fixture.jpeg)));
     assert.equal(await app.locator('input[type=file]').count(), 0, 'the input is removed after its change');
     await app.locator('[role=gridcell][aria-label="sunset.jpg"] img').waitFor();
@@ -96,13 +104,14 @@ describe('the Photos page', () => {
     await pickFiles(page, app, [fixture.png, fixture.jpeg]);
     const toast = app.locator('.Toast.ErrorToast[role=alert]');
     await toast.waitFor();
-    assert.equal(await toast.innerText(), '\u201cscreenshot.png\u201d could not be uploaded. The format is not supported.');
+    assert.equal(await toast.innerText(), 'There was a problem uploading 1 item');
     await progressRow(app, 'sunset.jpg').getByText('Uploaded').waitFor();
-    assert.deepEqual(standin.state.attempts.map((a) => a.name), ['sunset.jpg']);
+    assert.equal(standin.state.attempts[0].files, 1, 'only the JPEG was reserved');
+    assert.deepEqual(standin.state.received.map((item) => item.name), ['sunset.jpg']);
     assert.equal(await progressRow(app, 'screenshot.png').count(), 0);
   }));
 
-  test('an exact duplicate is answered 409 "already in your library" and stored once', () => withPhotos(async (page, app) => {
+  test('legacy: an exact duplicate is answered 409 "already in your library" and stored once', () => withLegacyPhotos(async (page, app) => {
     await pickFiles(page, app, [fixture.jpeg]);
     await progressRow(app, 'sunset.jpg').getByText('Uploaded').waitFor();
     await pickFiles(page, app, [fixture.jpeg]);
@@ -111,7 +120,7 @@ describe('the Photos page', () => {
     assert.equal(standin.state.received.length, 1);
   }));
 
-  test('an injected 503 fails the row and stores nothing; the next try succeeds', () => withPhotos(async (page, app) => {
+  test('legacy: an injected 503 fails the row and stores nothing; the next try succeeds', () => withLegacyPhotos(async (page, app) => {
     standin.setFaults({ failures: { status: 503, count: 1 } });
     await pickFiles(page, app, [fixture.jpeg]);
     await progressRow(app, 'sunset.jpg').getByText("Couldn't upload").waitFor();
@@ -121,7 +130,7 @@ describe('the Photos page', () => {
     assert.deepEqual(standin.state.attempts.map((a) => a.status), [503, 200]);
   }));
 
-  test('a dropped connection fails the row', () => withPhotos(async (page, app) => {
+  test('legacy: a dropped connection fails the row', () => withLegacyPhotos(async (page, app) => {
     // Every time: Chromium itself resends a request whose reused keep-alive socket is cut.
     standin.setFaults({ dropConnection: true });
     await pickFiles(page, app, [fixture.jpeg]);
@@ -130,7 +139,7 @@ describe('the Photos page', () => {
     assert.ok(standin.state.attempts.every((a) => a.status === 'dropped'));
   }));
 
-  test('a stalled upload is stored but the row waits for the late answer', () => withPhotos(async (page, app) => {
+  test('legacy: a stalled upload is stored but the row waits for the late answer', () => withLegacyPhotos(async (page, app) => {
     standin.setFaults({ stallMs: 700 });
     await pickFiles(page, app, [fixture.jpeg]);
     const row = progressRow(app, 'sunset.jpg');
@@ -139,8 +148,8 @@ describe('the Photos page', () => {
     await row.getByText('Uploaded').waitFor();
   }));
 
-  test('at most three uploads run at once', () => withPhotos(async (page, app) => {
-    standin.setFaults({ stallMs: 400 });
+  test('legacy: at most three uploads run at once', () => withLegacyPhotos(async (page, app) => {
+    standin.setFaults({ stallMs: 1500 });
     const paths = ['a', 'b', 'c', 'd', 'e'].map((n) => {
       const path = join(dir, 'batch', `${n}.jpg`);
       mkdirSync(join(dir, 'batch'), { recursive: true });
@@ -148,11 +157,13 @@ describe('the Photos page', () => {
       return path;
     });
     await pickFiles(page, app, paths);
-    await waitUntil(() => standin.state.attempts.length >= 3);
-    await page.waitForTimeout(150);
-    assert.equal(standin.state.attempts.length, 3, 'the 4th waits for a free slot');
-    await progressRow(app, 'e.jpg').getByText('Uploaded').waitFor();
+    for (const name of ['a', 'b', 'c', 'd', 'e']) await progressRow(app, `${name}.jpg`).getByText('Uploaded').waitFor();
     assert.equal(standin.state.received.length, 5);
+    // A request is in flight server-side from its arrival to its answer, and the page frees a slot
+    // only after an answer: more than 3 overlapping here would mean more than 3 at once.
+    const { attempts } = standin.state;
+    const overlap = Math.max(...attempts.map((a) => attempts.filter((b) => b.at <= a.at && a.at < b.doneAt).length));
+    assert.equal(overlap, 3, 'the 4th waits for a free slot');
   }));
 
   test('synthetic click + DataTransfer files + change event upload (the extension\'s path)', () => withPhotos(async (page, app) => {
@@ -172,16 +183,16 @@ describe('the Photos page', () => {
     assert.equal(standin.state.received[0].size, 4);
   }));
 
-  test('signed out: a 401 upload swaps the app for the sign-in view in place; Sign In brings a fresh app back', () => withPhotos(async (page, app) => {
+  test('signed out: a 421 upload swaps the app for the sign-in view in place; Sign In brings a fresh app back', () => withPhotos(async (page, app) => {
     // Something injected into the top document (as the extension's panel is) must survive.
     await page.evaluate(() => {
       window.__sameDocument = true;
       document.body.append(Object.assign(document.createElement('div'), { id: 'injected' }));
     });
-    standin.signOut(); // the session expires while the app is open
+    standin.signOut(); // the session expires while the app is open: requests get 421
     await pickFiles(page, app, [fixture.jpeg]);
     await page.locator('main.SignInView section.SignIn h1').getByText('Sign in to iCloud').waitFor();
-    assert.equal(standin.state.attempts[0].status, 401);
+    assert.deepEqual([standin.state.attempts[0].kind, standin.state.attempts[0].status], ['createUploadUrl', 421]);
     assert.equal(standin.state.received.length, 0);
     assert.equal(await page.locator('iframe.child-application').count(), 0, 'the app is gone');
     assert.equal(app.isDetached(), true);
@@ -189,11 +200,13 @@ describe('the Photos page', () => {
     assert.equal(page.url(), standin.photosUrl);
     assert.equal(await page.evaluate(() => window.__sameDocument), true, 'no navigation');
 
+    // Sign In opens Apple's sign-in frame; its Continue signs in.
+    await page.click('button.SignInButton');
     const [answer] = await Promise.all([
-      page.waitForResponse((r) => r.url().endsWith('/auth/signin')),
-      page.click('button.SignInButton'),
+      page.waitForResponse((r) => r.url() === 'https://idmsa.apple.com/appleauth/auth/signin'),
+      page.frameLocator('#aid-auth-widget-iFrame').locator('button#sign-in').click(),
     ]);
-    assert.equal(answer.status(), 204);
+    assert.equal(answer.status(), 200);
     const fresh = await appFrame(page);
     assert.notEqual(fresh, app);
     assert.equal(standin.state.signedIn, true);
@@ -216,16 +229,17 @@ describe('the Photos page', () => {
     assert.equal(await page.locator('iframe').count(), 0);
   }));
 
-  test('signed out: a reload shows the sign-in page; its form post signs in and reloads to the app', () => withPhotos(async (page) => {
+  test('signed out: a reload shows the sign-in page; Apple\'s frame signs in and the app comes in place', () => withPhotos(async (page) => {
     standin.signOut();
     await page.reload();
     await page.getByRole('heading', { name: 'Sign in to iCloud' }).waitFor();
     assert.equal(await page.locator('iframe').count(), 0);
     await page.evaluate(() => { window.__sameDocument = true; });
     await page.getByRole('button', { name: 'Sign In' }).click();
+    await page.frameLocator('#aid-auth-widget-iFrame').getByRole('button', { name: 'Continue' }).click();
     await appFrame(page);
     assert.equal(standin.state.signedIn, true);
-    assert.equal(await page.evaluate(() => window.__sameDocument), undefined, 'the form post reloaded the page');
+    assert.equal(await page.evaluate(() => window.__sameDocument), true, 'signed in without a reload');
   }));
 
   test('the page CSP forbids WebAssembly in the shell and the app', () => withPhotos(async (page, app) => {
@@ -246,7 +260,13 @@ describe('the control API', () => {
     assert.ok((await control.receivedBytes(0)).equals(readFileSync(fixture.jpeg2)));
     await control.setFaults({ failures: [{ statuses: [500], names: ['x.jpg'] }] });
     assert.deepEqual(await control.state(), {
-      signedIn: true, received: 1, attempts: 1, faults: { failures: [{ statuses: [500], names: ['x.jpg'] }] },
+      signedIn: true,
+      expiryStatus: 421,
+      received: 1,
+      stored: 1,
+      attempts: standin.state.attempts.length,
+      faults: { failures: [{ statuses: [500], names: ['x.jpg'] }] },
+      variant: standin.state.variant,
     });
     const fromPage = await page.evaluate(() => fetch('/__standin/received').then((r) => r.json()));
     assert.equal(fromPage[0].sha256, listed.sha256);
@@ -272,6 +292,7 @@ describe('fault rules', () => {
 
   test('an upload stalled forever is stored, never answered, and close() still returns', async () => {
     const own = await startStandin();
+    own.setVariant({ protocol: 'legacy' });
     own.setFaults({ stallMs: 'forever' });
     const answer = new Promise((resolve) => {
       const req = httpsRequest(`${own.url}upload?filename=x.jpg&lastModDate=5`, {

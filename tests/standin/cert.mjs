@@ -6,6 +6,11 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+const SUBJECT_ALT_NAMES = [
+  'DNS:www.icloud.com', 'DNS:*.icloud.com', 'DNS:cvws.icloud-content.com', 'DNS:*.icloud-content.com',
+  'DNS:idmsa.apple.com', 'DNS:localhost', 'IP:127.0.0.1',
+];
+
 export function makeThrowawayCert() {
   const dir = mkdtempSync(join(tmpdir(), 'photolift-standin-cert-'));
   try {
@@ -15,7 +20,8 @@ export function makeThrowawayCert() {
       'req', '-x509', '-nodes', '-days', '2',
       '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1',
       '-subj', '/CN=www.icloud.com',
-      '-addext', 'subjectAltName=DNS:www.icloud.com,DNS:*.icloud.com,DNS:localhost,IP:127.0.0.1',
+      // Every host the stand-in answers for (server.mjs): the iCloud hosts, the content hosts, Apple's sign-in.
+      '-addext', `subjectAltName=${SUBJECT_ALT_NAMES.join(',')}`,
       '-keyout', keyPath, '-out', certPath,
     ], { stdio: ['ignore', 'ignore', 'pipe'] });
     return { key: readFileSync(keyPath), cert: readFileSync(certPath) };

@@ -26,11 +26,15 @@ export function controlClient(baseUrl, { cert } = {}) {
   return {
     received: () => call('GET', 'received'),
     receivedBytes: (index) => call('GET', `received/${index}`),
+    stored: () => call('GET', 'stored'),
     attempts: () => call('GET', 'attempts'),
     state: () => call('GET', 'state'),
+    faults: () => call('GET', 'faults'),
     setFaults: (config) => call('POST', 'faults', config),
+    variant: () => call('GET', 'variant'),
+    setVariant: (partial) => call('POST', 'variant', partial),
     reset: () => call('POST', 'reset'),
-    signOut: () => call('POST', 'signout'),
+    signOut: ({ status = 421 } = {}) => call('POST', 'signout', { status }),
     signIn: () => call('POST', 'signin'),
   };
 }

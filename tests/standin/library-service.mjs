@@ -1,10 +1,13 @@
 // p42-ckdatabasews.icloud.com: a much-reduced CloudKit database the Photos app reads its
 // library from. Only two calls are modelled, because the design relies on them:
 //   POST …/zones/list     → the zone's syncToken, which changes when the server has new items
-//   POST …/records/query  → one record per stored item (the newest 200), with a thumbnail URL
+//   POST …/records/query  → one record per indexed item (the newest 200), with a thumbnail URL
 // and GET /assets/:index serves the item's bytes as its "thumbnail".
+// A registered photo is indexed (visible to both calls) only variant.indexingDelayMs after it
+// was registered, as the real library shows a new upload only after a while.
 // Field names are simplified; nothing outside the stand-in app should parse them.
 import { answerPreflight, corsHeaders, sendJson } from './responses.mjs';
+import { indexedPhotos } from './state.mjs';
 
 export const LIBRARY_HOST = 'p42-ckdatabasews.icloud.com';
 const DATABASE = '/database/1/com.apple.photos.cloud/production/private';
@@ -14,12 +17,16 @@ export function handleLibraryHost(req, res, state) {
   const url = new URL(req.url, `https://${LIBRARY_HOST}`);
   const cors = corsHeaders(req);
   if (req.method === 'OPTIONS') return answerPreflight(req, res);
-  if (!state.signedIn) return sendJson(res, 401, { serverErrorCode: 'AUTHENTICATION_FAILED' }, cors);
+  if (!state.signedIn) {
+    req.resume();
+    return sendJson(res, state.expiryStatus, { error: 'AUTHENTICATION_FAILED', serverErrorCode: 'AUTHENTICATION_FAILED' }, cors);
+  }
+  const indexed = indexedPhotos(state);
 
   if (req.method === 'POST' && url.pathname === `${DATABASE}/zones/list`) {
     req.resume();
     return sendJson(res, 200, {
-      zones: [{ zoneID: { zoneName: 'PrimarySync' }, syncToken: syncToken(state) }],
+      zones: [{ zoneID: { zoneName: 'PrimarySync' }, syncToken: syncToken(state, indexed) }],
     }, cors);
   }
   if (req.method === 'POST' && url.pathname === `${DATABASE}/records/query`) {
@@ -27,8 +34,8 @@ export function handleLibraryHost(req, res, state) {
     // One page of results, the newest, as CloudKit answers a query (resultsLimit) and as the app's
     // virtualised grid shows it: a library of 10,000 must not cost the page 10,000 cells per poll.
     return sendJson(res, 200, {
-      syncToken: syncToken(state),
-      records: state.received.slice(-RESULTS_LIMIT).map((item) => ({
+      syncToken: syncToken(state, indexed),
+      records: indexed.slice(-RESULTS_LIMIT).map((item) => ({
         recordName: item.photoGuid,
         recordType: 'CPLAsset',
         fields: {
@@ -49,6 +56,6 @@ export function handleLibraryHost(req, res, state) {
   return sendJson(res, 404, { error: 'not found' }, cors);
 }
 
-function syncToken(state) {
-  return `HwoECJ${state.generation}.${state.received.length}`;
+function syncToken(state, indexed) {
+  return `HwoECJ${state.generation}.${indexed.length}`;
 }

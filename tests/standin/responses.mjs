@@ -54,6 +54,8 @@ export function corsHeaders(req) {
   };
 }
 
+// The app's JSON requests (content-type: application/json) and byte POSTs of a typed File/Blob
+// (content-type: image/jpeg, …) are not CORS-simple, so the browser asks first.
 export function answerPreflight(req, res) {
   res.writeHead(204, {
     ...corsHeaders(req),
@@ -63,4 +65,34 @@ export function answerPreflight(req, res) {
     'Content-Length': 0,
   });
   res.end();
+}
+
+/**
+ * The parts of a multipart/form-data body: [{name, filename?, contentType?, bytes}], or null when
+ * the body is not multipart.
+ */
+export function parseMultipart(body, contentType = '') {
+  const boundary = /boundary=(?:"([^"]+)"|([^;\s]+))/i.exec(contentType);
+  if (!/^multipart\/form-data/i.test(contentType) || !boundary) return null;
+  const delimiter = Buffer.from(`--${boundary[1] ?? boundary[2]}`);
+  const parts = [];
+  let start = body.indexOf(delimiter);
+  while (start !== -1) {
+    const headersAt = start + delimiter.length + 2; // past the delimiter and its CRLF
+    if (body.subarray(start + delimiter.length, start + delimiter.length + 2).toString() === '--') break;
+    const next = body.indexOf(delimiter, headersAt);
+    if (next === -1) return null;
+    const headerEnd = body.indexOf('\r\n\r\n', headersAt);
+    if (headerEnd === -1 || headerEnd > next) return null;
+    const headers = body.subarray(headersAt, headerEnd).toString('utf8');
+    const disposition = /content-disposition:[^\r\n]*/i.exec(headers)?.[0] ?? '';
+    parts.push({
+      name: /\bname="([^"]*)"/i.exec(disposition)?.[1] ?? '',
+      filename: /\bfilename="([^"]*)"/i.exec(disposition)?.[1],
+      contentType: /content-type:\s*([^\r\n]*)/i.exec(headers)?.[1],
+      bytes: body.subarray(headerEnd + 4, next - 2), // the CRLF before the next delimiter is not content
+    });
+    start = next;
+  }
+  return parts;
 }

@@ -8,21 +8,26 @@
 //   node tests/standin/server.mjs [port]             // runs until Ctrl-C, prints the Chromium flags
 import { createServer } from 'node:https';
 import { pathToFileURL } from 'node:url';
+import { AUTH_HOST, handleAuthHost } from './auth-service.mjs';
 import { makeThrowawayCert } from './cert.mjs';
+import { CONTENT_HOST, handleContentHost, isContentHost } from './content-service.mjs';
 import { CONTROL_PREFIX, handleControl } from './control-api.mjs';
 import { LIBRARY_HOST, handleLibraryHost } from './library-service.mjs';
+import { PHOTOSUPLOAD_HOST, handlePhotosUploadHost } from './photosupload-service.mjs';
 import { sendText } from './responses.mjs';
 import { SITE_HOST, handleSite } from './site.mjs';
-import { createState, resetState, setFaults } from './state.mjs';
+import { createState, resetState, setFaults, setVariant, signOut } from './state.mjs';
 import { UPLOAD_HOST, handleUploadHost } from './upload-service.mjs';
 
-export { SITE_HOST, UPLOAD_HOST, LIBRARY_HOST };
+export { SITE_HOST, UPLOAD_HOST, LIBRARY_HOST, PHOTOSUPLOAD_HOST, CONTENT_HOST, AUTH_HOST };
 export const PHOTOS_URL = `https://${SITE_HOST}/photos/`;
+
+// Every host name the page uses; content hosts are matched by pattern (the upload URLs name one).
+const HOSTS = [SITE_HOST, PHOTOSUPLOAD_HOST, CONTENT_HOST, '*.icloud-content.com', UPLOAD_HOST, LIBRARY_HOST, AUTH_HOST];
 
 /** The --host-resolver-rules value that sends the iCloud host names to the stand-in. */
 export function hostResolverRules(port) {
-  return [SITE_HOST, UPLOAD_HOST, LIBRARY_HOST].map((host) => `MAP ${host} 127.0.0.1:${port}`)
-    .concat('EXCLUDE localhost').join(', ');
+  return HOSTS.map((host) => `MAP ${host} 127.0.0.1:${port}`).concat('EXCLUDE localhost').join(', ');
 }
 
 /** The Chromium flags a browser needs to see the stand-in as iCloud. */
@@ -33,24 +38,27 @@ export function chromiumFlags(port) {
 /**
  * Starts the stand-in on 127.0.0.1.
  * @returns {Promise<{port:number, url:string, photosUrl:string, cert:Buffer, state:object,
- *   reset():void, setFaults(config:object):void, signOut():void, signIn():void,
- *   setWebAccess(on:boolean):void, close():Promise<void>}>}
+ *   reset():void, setFaults(config:object):void, setVariant(partial:object):object,
+ *   signOut(options?:{status:421|401}):void, signIn():void, setWebAccess(on:boolean):void,
+ *   close():Promise<void>}>}
  *   url is the direct address (https://127.0.0.1:PORT/) for the control API;
- *   state is live: state.received[i] = {index, name, lastModDate, contentType, size, bytes, sha256, receivedAt}.
- *   signOut() expires the session server-side: the open app's next upload or library poll (every 2 s)
- *   gets 401 and the shell replaces the app iframe in place with the sign-in view (main.SignInView,
- *   button.SignInButton); clicking Sign In there POSTs /auth/signin with fetch (204) and puts a fresh
- *   app iframe back, the top document untouched. signIn() flips the server side only (no page change).
+ *   state is live (see state.mjs): state.received = registered photos, state.stored = kept bytes,
+ *   state.attempts = every upload-host request, state.variant = the page version played.
+ *   setVariant merges (unknown keys/values throw); reset() restores the default variant, faults,
+ *   session and an empty library.
+ *   signOut() expires the session server-side: every API/content request then answers
+ *   state.expiryStatus (421, or 401 with {status: 401}) and the app tells the shell, which swaps
+ *   the app for its sign-in view in place. signIn() flips the server side only (no page change).
  *   setWebAccess(false) is an account with web access off (Advanced Data Protection): /photos/ then
- *   serves an explanation (main.DataAccessView) instead of the app, until setWebAccess(true) and a reload.
+ *   serves an explanation instead of the app, until setWebAccess(true) and a reload.
  */
 export async function startStandin({ port = 0 } = {}) {
   const { key, cert } = makeThrowawayCert();
   const state = createState();
-  const stallTimers = new Set();
+  const timers = new Set(); // late answers and paced body reads, cancelled by close()
 
   const server = createServer({ key, cert }, (req, res) => {
-    route(req, res, state, stallTimers).catch((error) => {
+    route(req, res, state, timers).catch((error) => {
       console.error('stand-in:', error);
       if (!res.headersSent) sendText(res, 500, String(error));
       else res.destroy();
@@ -70,25 +78,28 @@ export async function startStandin({ port = 0 } = {}) {
     state,
     reset: () => resetState(state),
     setFaults: (config) => setFaults(state, config),
-    signOut: () => { state.signedIn = false; },
+    setVariant: (partial) => setVariant(state, partial),
+    signOut: (options) => signOut(state, options),
     signIn: () => { state.signedIn = true; },
     setWebAccess: (on) => { state.webAccess = Boolean(on); },
     close: () => new Promise((resolve) => {
-      for (const timer of stallTimers) clearTimeout(timer);
+      for (const timer of timers) clearTimeout(timer);
       server.close(() => resolve());
       server.closeAllConnections(); // stalled uploads and keep-alive sockets
     }),
   };
 }
 
-async function route(req, res, state, stallTimers) {
-  const host = (req.headers.host ?? '').replace(/:\d+$/, '');
-  if (req.url.startsWith(CONTROL_PREFIX) && host !== UPLOAD_HOST && host !== LIBRARY_HOST) {
-    return handleControl(req, res, state);
-  }
-  if (host === SITE_HOST) return handleSite(req, res, state);
-  if (host === UPLOAD_HOST) return handleUploadHost(req, res, state, stallTimers);
+async function route(req, res, state, timers) {
+  const host = (req.headers.host ?? '').replace(/:\d+$/, '').toLowerCase();
+  if (host === PHOTOSUPLOAD_HOST) return handlePhotosUploadHost(req, res, state, timers);
+  if (isContentHost(host)) return handleContentHost(req, res, state, timers);
+  if (host === UPLOAD_HOST) return handleUploadHost(req, res, state, timers);
   if (host === LIBRARY_HOST) return handleLibraryHost(req, res, state);
+  if (host === AUTH_HOST) return handleAuthHost(req, res, state);
+  // The control API: on the page's own host and on the direct address (127.0.0.1:PORT).
+  if (req.url.startsWith(CONTROL_PREFIX)) return handleControl(req, res, state);
+  if (host === SITE_HOST) return handleSite(req, res, state);
   return sendText(res, 404, `stand-in: unknown host ${host}`);
 }
 
@@ -97,7 +108,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   console.log(`photolift iCloud stand-in on port ${standin.port}`);
   console.log(`Start Chromium with:\n  ${chromiumFlags(standin.port).map((f) => `'${f}'`).join(' ')}`);
   console.log(`then open ${PHOTOS_URL}`);
-  console.log(`Control API: ${standin.url}__standin/received | received/:i | attempts | state | faults (GET/POST) | reset | signout | signin (POST)`);
+  console.log(`Control API: ${standin.url}__standin/received | received/:i | stored | attempts | state | faults, variant (GET/POST) | reset | signout | signin (POST)`);
   const stop = () => standin.close().then(() => process.exit(0));
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

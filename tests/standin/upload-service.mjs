@@ -1,15 +1,17 @@
-// p42-uploadimagews.icloud.com: the service the Photos app POSTs each file to.
-// One request per file, the raw file as the body, name and lastModified in the query string.
-// An exact duplicate (same bytes) is answered 409 "already there" and not stored again,
-// as the real service is reported to do.
-import { createHash, randomUUID } from 'node:crypto';
+// p42-uploadimagews.icloud.com: the WITHDRAWN single-POST upload service. Public captures show
+// that since 2026-08-25 it answers every upload 410 {"errorReason":"Gone","errorCode":410}; the
+// stand-in does so unless the variant protocol is 'legacy', which plays the service as it was:
+// one request per file, the raw file as the body, name and lastModified in the query string,
+// 200 registered, 409 when the same bytes are already in the library (not registered again).
+import { createHash } from 'node:crypto';
 import { answerPreflight, corsHeaders, readBody, sendJson } from './responses.mjs';
-import { takeDrop, takeFailure, takeStall } from './state.mjs';
+import { findRegistered, registerPhoto, takeFailure } from './state.mjs';
+import { answer, answerExpired, answerMaybeLate, receiveBytes, recordAttempt } from './upload-requests.mjs';
 
 export const UPLOAD_HOST = 'p42-uploadimagews.icloud.com';
 
-// `stallTimers` collects late answers so close() can cancel them.
-export async function handleUploadHost(req, res, state, stallTimers) {
+// `timers` collects late answers so close() can cancel them.
+export async function handleUploadHost(req, res, state, timers) {
   const url = new URL(req.url, `https://${UPLOAD_HOST}`);
   if (req.method === 'OPTIONS') return answerPreflight(req, res);
   if (req.method !== 'POST' || url.pathname !== '/upload') {
@@ -17,61 +19,30 @@ export async function handleUploadHost(req, res, state, stallTimers) {
   }
 
   const name = url.searchParams.get('filename') ?? '';
-  const attempt = { name, size: 0, status: null, at: Date.now() };
-  state.attempts.push(attempt);
-
-  if (takeDrop(state)) {
-    // Let some of the body arrive, then cut the connection without an answer.
-    attempt.status = 'dropped';
-    const cut = () => req.socket.destroy();
-    req.once('data', cut);
-    req.once('end', cut);
-    return;
+  const attempt = recordAttempt(state, 'legacy', { name });
+  if (state.variant.protocol !== 'legacy') {
+    attempt.size = (await readBody(req)).length;
+    return answer(req, res, attempt, 410, { errorReason: 'Gone', errorCode: 410 });
   }
+  if (!state.signedIn) return answerExpired(req, res, state, attempt);
 
-  const body = await readBody(req);
-  attempt.size = body.length;
-  const answer = (status, value) => {
-    attempt.status = status;
-    sendJson(res, status, value, corsHeaders(req));
-  };
-
-  if (!state.signedIn) return answer(401, { error: 'AUTHENTICATION_FAILED' });
+  const body = await receiveBytes(req, state, timers, attempt);
+  if (!body) return;
   const forced = takeFailure(state, name);
-  if (forced != null) return answer(forced, { error: `injected ${forced}` });
+  if (forced != null) return answer(req, res, attempt, forced, { error: `injected ${forced}` });
 
   const sha256 = createHash('sha256').update(body).digest('hex');
-  const existing = state.received.find((item) => item.sha256 === sha256);
-  const stored = existing ?? store(state, { name, url, req, body, sha256 });
-
-  const stallMs = takeStall(state);
-  const respond = () => {
-    if (existing) answer(409, { error: 'already exists', photoGuid: existing.photoGuid });
-    else answer(200, { photoGuid: stored.photoGuid, filename: name });
-  };
-  if (stallMs === 0) return respond();
-  attempt.status = 'stalled';
-  attempt.stalled = true; // stays when the late answer replaces the status
-  if (stallMs === Infinity) return; // never answer; close() ends the connection
-  const timer = setTimeout(() => {
-    stallTimers.delete(timer);
-    respond();
-  }, stallMs);
-  stallTimers.add(timer);
-}
-
-function store(state, { name, url, req, body, sha256 }) {
-  const item = {
-    index: state.received.length,
+  const existing = findRegistered(state, sha256);
+  const item = existing ?? registerPhoto(state, {
     name,
     lastModDate: Number(url.searchParams.get('lastModDate')),
     contentType: req.headers['content-type'] ?? '',
-    size: body.length,
-    sha256,
-    photoGuid: randomUUID().toUpperCase(),
-    receivedAt: Date.now(),
     bytes: body,
-  };
-  state.received.push(item);
-  return item;
+    sha256,
+    protocol: 'legacy',
+  });
+  answerMaybeLate(state, timers, attempt, () => {
+    if (existing) answer(req, res, attempt, 409, { error: 'already exists', photoGuid: existing.photoGuid });
+    else answer(req, res, attempt, 200, { photoGuid: item.photoGuid, filename: name });
+  });
 }

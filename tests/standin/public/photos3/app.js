@@ -1,28 +1,28 @@
 // Stand-in for Apple's Photos web app, behaving as the real one is believed to (DESIGN.md §2):
+// - a sidebar (Library, Memories, Albums); only the Library view has the Upload button, the
+//   grid and drop-to-upload; the variant's startView says where the app opens;
 // - the Upload toolbar button MOUNTS a hidden <input type=file multiple> and clicks it;
 //   the input is removed again once its `change` has been handled, so every upload needs a click;
 // - `change` is handled whoever dispatched it (React accepts isTrusted=false events);
-// - only JPEG and videos are accepted; anything else gets an error toast and is not sent;
-// - each file is its own XHR POST to p42-uploadimagews with name and lastModified in the query,
-//   at most 3 at a time, with a progress row per file; 409 means "already in your library";
-// - afterwards the library grid re-reads the (CloudKit-like) library service, which it also polls
-//   every 2 s (so an idle app notices an expired session too);
-// - a 401 from any of its requests means the session expired: the app tells the shell
+// - only JPEG and videos are accepted; any other file only counts in an error toast that names no
+//   file ("There was a problem uploading N items");
+// - the accepted files go to self.StandinUploader.upload(files, ui) (uploader.js: the protocol),
+//   which reports through `ui` (progress rows, toast, session expiry, done); "Cancel upload" beside
+//   Upload shows while a selection uploads and calls StandinUploader.cancel();
+// - a 401/421 means the session expired: the app tells the shell
 //   (window.parent.postMessage({icloudShell: 'session-expired'})), which replaces it in place
-//   with the sign-in view (shell/shell.js).
+//   with the sign-in view.
+// Words come from the locale build (JSON block #standin-strings). With the variant buttonClasses
+// false, toolbar buttons carry no class naming what they do: only role, aria-label and title.
 // Plain DOM code, no framework, so the page loads under its strict CSP with nothing external.
 'use strict';
 
 (() => {
-  const DSID = '1234567890';
-  const UPLOAD_URL = 'https://p42-uploadimagews.icloud.com/upload';
-  const DATABASE_URL = 'https://p42-ckdatabasews.icloud.com/database/1/com.apple.photos.cloud/production/private';
   const ACCEPT = 'image/jpeg,.jpg,.jpeg,video/quicktime,video/mp4,.mov,.mp4,.m4v';
   const ACCEPTED_TYPES = ['image/jpeg', 'image/jpg', 'video/quicktime', 'video/mp4', 'video/x-m4v'];
   const ACCEPTED_EXTENSIONS = ['jpg', 'jpeg', 'mov', 'mp4', 'm4v'];
-  const MAX_PARALLEL_UPLOADS = 3;
+  const FINISHED_ROW_STATES = ['uploaded', 'duplicate', 'failed'];
   const TOAST_MS = 6000;
-  const LIBRARY_POLL_MS = 2000;
 
   // Apple's ui-* elements are custom elements without a shadow root in the way.
   for (const tag of ['ui-button', 'ui-main-pane']) {
@@ -36,31 +36,95 @@
     return element;
   }
 
-  // ---- DOM -------------------------------------------------------------------------------------
+  const json = (id) => JSON.parse(document.getElementById(id)?.textContent || '{}');
+  const variant = json('standin-variant');
+  const t = json('standin-strings');
+  const fill = (text, values) => text.replace(/\{(\w+)\}/g, (_, key) => values[key]);
 
-  const uploadButton = h('ui-button', {
-    class: 'push primary PhotosButton ToolbarButton AppToolbarButton UploadButton',
-    role: 'button', 'aria-label': 'Upload', title: 'Upload', tabindex: '0',
-  }, h('span', { class: 'Icon UploadIcon', 'aria-hidden': 'true' }, '\u2191'));
-  const toolbar = h('div', { class: 'Toolbar AppToolbar', role: 'toolbar' },
-    h('h1', { class: 'ToolbarTitle' }, 'Library'), uploadButton);
-  const grid = h('div', { class: 'PhotosGrid', role: 'grid', 'aria-label': 'Library' });
-  const emptyNote = h('div', { class: 'EmptyLibrary' }, 'No Photos or Videos');
-  const mainPane = h('ui-main-pane', { class: 'PhotosMainPane' }, toolbar, h('div', { class: 'PhotosGridContainer' }, grid, emptyNote));
+  // ---- toolbar buttons -----------------------------------------------------------------------------
+
+  // `kind` names the button in its classes (UploadButton, …) unless the variant drops such names.
+  function toolbarButton(kind, label, icon, { primary = false } = {}) {
+    const named = variant.buttonClasses !== false;
+    const classes = ['push', primary && 'primary', 'PhotosButton', 'ToolbarButton', 'AppToolbarButton', named && `${kind}Button`];
+    return h('ui-button', {
+      class: classes.filter(Boolean).join(' '), role: 'button', 'aria-label': label, title: label, tabindex: '0',
+    }, h('span', { class: named ? `Icon ${kind}Icon` : 'Icon', 'aria-hidden': 'true' }, icon));
+  }
+
+  function onActivate(button, action) {
+    button.addEventListener('click', () => {
+      if (button.getAttribute('aria-disabled') !== 'true') action();
+    });
+    button.addEventListener('keydown', (event) => {
+      // Synthetic key events are reported ignored by the real page: only trusted keys activate.
+      if (event.isTrusted && (event.key === 'Enter' || event.key === ' ')) button.click();
+    });
+  }
+
+  // Download (the selection) and Cancel upload come BEFORE Upload in the toolbar, so that code
+  // picking "the first button whose label says upload/télécharger" picks the wrong one.
+  const downloadButton = toolbarButton('Download', t.download, '\u2193');
+  const cancelButton = toolbarButton('Cancel', t.cancelUpload, '\u2715');
+  const uploadButton = toolbarButton('Upload', t.upload, '\u2191', { primary: true });
+  setDownloadEnabled(false);
+  cancelButton.hidden = true;
+  onActivate(uploadButton, openFileChooser);
+  onActivate(cancelButton, () => self.StandinUploader?.cancel());
+  onActivate(downloadButton, () => console.info('Photos stand-in: download of the selection is not modelled'));
+
+  function setDownloadEnabled(enabled) {
+    downloadButton.setAttribute('aria-disabled', String(!enabled));
+    downloadButton.toggleAttribute('disabled', !enabled);
+  }
+
+  function toolbar(title, ...buttons) {
+    return h('div', { class: 'Toolbar AppToolbar', role: 'toolbar' }, h('h1', { class: 'ToolbarTitle' }, title), ...buttons);
+  }
+
+  // ---- views -------------------------------------------------------------------------------------
+
+  const library = self.PhotosLibraryGrid.create({
+    h, label: t.library, emptyText: t.empty, onSessionExpired: sessionExpired, onSelectionChange: (n) => setDownloadEnabled(n > 0),
+  });
+  const VIEWS = {
+    library: () => [toolbar(t.library, downloadButton, cancelButton, uploadButton), library.element],
+    memories: () => [toolbar(t.memories), h('div', { class: 'MemoriesEmpty' }, t.noMemories)],
+    albums: () => [toolbar(t.albums), h('div', { class: 'AlbumsGrid', role: 'list' },
+      ...[t.favorites, t.videos].map((name) => h('div', { class: 'AlbumTile', role: 'listitem' },
+        h('div', { class: 'AlbumCover', 'aria-hidden': 'true' }), h('span', { class: 'AlbumName' }, name))))],
+  };
+
+  const sidebarItems = Object.keys(VIEWS).map((view) => {
+    const item = h('button', { type: 'button', class: 'SidebarItem', 'data-view': view }, t[view]);
+    item.addEventListener('click', () => showView(view));
+    return item;
+  });
+  const sidebar = h('nav', { class: 'Sidebar', role: 'navigation', 'aria-label': t.sidebar },
+    h('ul', { class: 'SidebarList' }, ...sidebarItems.map((item) => h('li', {}, item))));
+  const mainPane = h('ui-main-pane', { class: 'PhotosMainPane' });
   const progressTitle = h('div', { class: 'UploadProgressTitle' });
   const progressList = h('div', { class: 'UploadProgressList' });
   const progress = h('div', { class: 'UploadProgress', hidden: '' }, progressTitle, progressList);
   const toasts = h('div', { class: 'Toasts', 'aria-live': 'assertive' });
-  const root = h('div', { class: 'PhotosRootContent PhotosApp' }, mainPane, progress, toasts);
+  const root = h('div', { class: 'PhotosRootContent PhotosApp' }, sidebar, mainPane, progress, toasts);
+  let currentView = null;
+
+  function showView(view) {
+    if (view === currentView) return;
+    currentView = view;
+    root.querySelector('input[type=file]')?.remove();
+    for (const item of sidebarItems) {
+      if (item.dataset.view === view) item.setAttribute('aria-current', 'page');
+      else item.removeAttribute('aria-current');
+    }
+    mainPane.replaceChildren(...VIEWS[view]());
+  }
+
+  showView(VIEWS[variant.startView] ? variant.startView : 'library');
   document.getElementById('root').append(root);
 
   // ---- choosing files ----------------------------------------------------------------------------
-
-  uploadButton.addEventListener('click', openFileChooser);
-  uploadButton.addEventListener('keydown', (event) => {
-    // Synthetic key events are reported ignored by the real page: only trusted keys activate.
-    if (event.isTrusted && (event.key === 'Enter' || event.key === ' ')) openFileChooser();
-  });
 
   function openFileChooser() {
     let input = root.querySelector('input[type=file]');
@@ -77,9 +141,12 @@
     input.click();
   }
 
-  // Dropping files on the library view uploads them too.
-  mainPane.addEventListener('dragover', (event) => event.preventDefault());
+  // Dropping files on the Library view uploads them too.
+  mainPane.addEventListener('dragover', (event) => {
+    if (currentView === 'library') event.preventDefault();
+  });
   mainPane.addEventListener('drop', (event) => {
+    if (currentView !== 'library') return;
     event.preventDefault();
     uploadFiles(Array.from(event.dataTransfer?.files || []));
   });
@@ -94,96 +161,90 @@
     return (!type || ACCEPTED_TYPES.includes(type)) && (!extension || ACCEPTED_EXTENSIONS.includes(extension));
   }
 
-  function showErrorToast(text) {
+  function showErrorToast(count) {
+    const text = count === 1 ? t.toastOne : fill(t.toastMany, { count });
     const toast = h('div', { class: 'Toast ErrorToast', role: 'alert' }, text);
     toasts.append(toast);
     setTimeout(() => toast.remove(), TOAST_MS);
   }
 
-  // ---- uploading ---------------------------------------------------------------------------------
+  // ---- uploading (the protocol is uploader.js's) ---------------------------------------------------
 
-  const waiting = [];
-  let running = 0;
-  let batchTotal = 0;
-  let batchDone = 0;
+  let runningSelections = 0;
 
   function uploadFiles(files) {
-    for (const file of files) {
-      if (!isAccepted(file)) {
-        showErrorToast(`\u201c${file.name}\u201d could not be uploaded. The format is not supported.`);
-        continue;
+    const accepted = files.filter(isAccepted);
+    if (accepted.length < files.length) showErrorToast(files.length - accepted.length);
+    if (!accepted.length) return;
+    const uploader = self.StandinUploader;
+    if (!uploader) {
+      console.error('Photos stand-in: uploader.js defined no StandinUploader');
+      showErrorToast(accepted.length);
+      return;
+    }
+    const ui = selectionUi();
+    runningSelections += 1;
+    cancelButton.hidden = false;
+    try {
+      const running = uploader.upload(accepted, ui);
+      if (typeof running?.then === 'function') {
+        running.then(ui.done, (error) => {
+          console.error('Photos stand-in: upload', error);
+          ui.done();
+        });
       }
-      waiting.push({ file, row: addProgressRow(file) });
-      batchTotal += 1;
+    } catch (error) {
+      console.error('Photos stand-in: upload', error);
+      ui.done();
     }
-    updateProgressTitle();
-    pump();
   }
 
-  function pump() {
-    while (running < MAX_PARALLEL_UPLOADS && waiting.length) {
-      const job = waiting.shift();
-      running += 1;
-      upload(job).then(() => {
-        running -= 1;
-        batchDone += 1;
-        if (!running && !waiting.length) {
-          batchTotal = batchDone = 0;
-          refreshLibrary();
-        }
+  // What the uploader may do to the page for one selection. The uploader calls done() when the
+  // selection is over; if upload() returns a promise, its settling counts as done() too (once).
+  function selectionUi() {
+    let finished = false;
+    return {
+      variant,
+      addRow,
+      setRow,
+      toast: showErrorToast,
+      sessionExpired,
+      text: (key) => t[key] ?? key,
+      done() {
+        if (finished) return;
+        finished = true;
+        runningSelections -= 1;
+        if (!runningSelections) cancelButton.hidden = true;
         updateProgressTitle();
-        pump();
-      });
-    }
+        library.refresh();
+      },
+    };
   }
 
-  function upload({ file, row }) {
-    return new Promise((resolve) => {
-      const query = [
-        `filename=${encodeURIComponent(file.name)}`,
-        `dsid=${DSID}`,
-        `lastModDate=${file.lastModified}`,
-        `timestamp=${Date.now()}`,
-      ].join('&');
-      const xhr = new XMLHttpRequest();
-      xhr.open('POST', `${UPLOAD_URL}?${query}`);
-      xhr.withCredentials = true;
-      xhr.upload.onprogress = (event) => {
-        if (event.lengthComputable) setRow(row, 'uploading', `${Math.round((event.loaded / event.total) * 100)}%`, event.loaded / event.total);
-      };
-      xhr.onload = () => {
-        if (xhr.status === 401) sessionExpired();
-        if (xhr.status === 200) setRow(row, 'uploaded', 'Uploaded', 1);
-        else if (xhr.status === 409) setRow(row, 'duplicate', 'Already in your library', 1);
-        else setRow(row, 'failed', "Couldn't upload");
-        resolve();
-      };
-      xhr.onerror = xhr.onabort = xhr.ontimeout = () => {
-        setRow(row, 'failed', "Couldn't upload");
-        resolve();
-      };
-      xhr.send(file);
-    });
-  }
-
-  function addProgressRow(file) {
+  function addRow(file) {
     const bar = h('progress', { max: '1', value: '0' });
     const status = h('span', { class: 'UploadProgressStatus' }, '0%');
-    const row = h('div', { class: 'UploadProgressItem', 'data-filename': file.name },
+    const row = h('div', { class: 'UploadProgressItem is-uploading', 'data-filename': file.name },
       h('span', { class: 'UploadProgressName' }, file.name), bar, status);
     progressList.append(row);
     progress.hidden = false;
+    updateProgressTitle();
     return row;
   }
 
-  function setRow(row, stateClass, text, fraction) {
-    row.className = `UploadProgressItem is-${stateClass}`;
+  // state: uploading | uploaded | duplicate | failed
+  function setRow(row, state, text, fraction) {
+    row.className = `UploadProgressItem is-${state}`;
+    row.dataset.state = state;
     row.querySelector('.UploadProgressStatus').textContent = text;
     if (fraction !== undefined) row.querySelector('progress').value = fraction;
+    updateProgressTitle();
   }
 
   function updateProgressTitle() {
-    progressTitle.textContent = batchTotal ? `Uploading: ${batchDone} of ${batchTotal} done` : 'Upload complete';
+    const rows = [...progressList.children];
+    const done = rows.filter((row) => FINISHED_ROW_STATES.includes(row.dataset.state)).length;
+    progressTitle.textContent = done < rows.length ? fill(t.progress, { done, total: rows.length }) : t.complete;
   }
 
   // ---- session -----------------------------------------------------------------------------------
@@ -191,62 +252,4 @@
   function sessionExpired() {
     if (window.parent !== window) window.parent.postMessage({ icloudShell: 'session-expired' }, location.origin);
   }
-
-  // ---- library -----------------------------------------------------------------------------------
-
-  let syncToken = null;
-  let refreshing = false;
-
-  async function database(call) {
-    // text/plain JSON, as CloudKit's web client sends, so no preflight is needed.
-    const response = await fetch(`${DATABASE_URL}/${call}?dsid=${DSID}&remapEnums=true`, {
-      method: 'POST', credentials: 'include', body: JSON.stringify({ zoneID: { zoneName: 'PrimarySync' } }),
-    });
-    if (response.status === 401) sessionExpired();
-    if (!response.ok) throw new Error(`${call}: HTTP ${response.status}`);
-    return response.json();
-  }
-
-  async function refreshLibrary() {
-    if (refreshing) return;
-    refreshing = true;
-    try {
-      const { zones } = await database('zones/list');
-      if (zones[0].syncToken === syncToken) return;
-      const { records, syncToken: token } = await database('records/query');
-      syncToken = token;
-      renderGrid(records);
-    } catch (error) {
-      console.warn('Photos stand-in: library refresh failed', error);
-    } finally {
-      refreshing = false;
-    }
-  }
-
-  // Cells are kept per record (as React would), so polling a large library does not rebuild the grid.
-  const cellsByRecord = new Map();
-
-  function renderGrid(records) {
-    const cells = records.map(({ recordName, fields }) => {
-      if (cellsByRecord.has(recordName)) return cellsByRecord.get(recordName);
-      const name = fields.filename.value;
-      const isVideo = fields.itemType.value.startsWith('video/');
-      const content = isVideo
-        ? h('div', { class: 'VideoTile' }, '\u25b6 ', name)
-        : h('img', { src: fields.thumbURL.value, alt: name, loading: 'lazy' });
-      const cell = h('div', { class: 'GridItem', role: 'gridcell', 'aria-label': name, 'data-record-name': recordName }, content);
-      cellsByRecord.set(recordName, cell);
-      return cell;
-    });
-    const current = new Set(records.map((r) => r.recordName));
-    for (const recordName of [...cellsByRecord.keys()]) if (!current.has(recordName)) cellsByRecord.delete(recordName);
-    let row = grid.querySelector('.GridRow');
-    if (!row) grid.append(row = h('div', { class: 'GridRow', role: 'row' }));
-    const same = row.children.length === cells.length && cells.every((cell, i) => row.children[i] === cell);
-    if (!same) row.replaceChildren(...cells);
-    emptyNote.hidden = cells.length > 0;
-  }
-
-  refreshLibrary();
-  setInterval(refreshLibrary, LIBRARY_POLL_MS);
 })();

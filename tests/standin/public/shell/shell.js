@@ -1,61 +1,72 @@
-// The iCloud shell at https://www.icloud.com/photos/ (top document). Like the real single-page
-// app, it does not reload when the session expires: when the Photos app reports a 401, the shell
-// swaps the app's iframe IN PLACE for the sign-in view; "Sign In" signs in with a fetch and puts a
-// fresh app iframe back. The top document (and anything injected into it, such as an extension's
+// The iCloud shell (top document), a single-page app like the real one: it shows the view its path
+// names — the home launcher at /, the Photos app (same-origin child iframe) at /photos/ — or the
+// sign-in view when signed out, always IN PLACE: opening Photos from home is a history.pushState,
+// Back a popstate, and an expired session (the app reports a 401/421) swaps the app for the sign-in
+// view without a reload. The top document (and anything injected into it, such as an extension's
 // panel) stays.
 'use strict';
 
 (() => {
-  const APP_SRC = '/applications/photos3/current/en-us/index.html?rootDomain=www';
+  const shell = self.IcloudShell;
+  const { h, strings, variant, appUrl } = shell;
+  // appFrame 'navigate': the frame is created blank and sent to the app this much later, so its src
+  // attribute never names the app.
+  const NAVIGATE_DELAY_MS = 300;
   const accountMenu = document.querySelector('.AccountMenu');
-  let content = document.querySelector('main.ShellContent');
-  if (!content || !content.querySelector('iframe.child-application')) return; // the signed-out page
+  const appName = document.querySelector('.ShellAppName');
+  let signedIn = document.body.dataset.session === 'signed-in';
 
-  function h(tag, attributes = {}, ...children) {
-    const element = document.createElement(tag);
-    for (const [name, value] of Object.entries(attributes)) element.setAttribute(name, value);
-    element.append(...children);
-    return element;
+  function show(view, { title, app = '' }) {
+    shell.showView(view);
+    document.title = title;
+    accountMenu.hidden = !signedIn;
+    appName.hidden = !app;
+    appName.textContent = app;
   }
 
-  function appFrame() {
-    return content.querySelector('iframe.child-application');
+  function render() {
+    if (!signedIn) return show(shell.signInView({ onSignedIn }), { title: strings.homeTitle });
+    if (location.pathname === '/photos/') return show(photosView(), { title: strings.photosTitle, app: strings.photos });
+    return show(shell.homeView({ onOpen }), { title: strings.homeTitle });
+  }
+
+  function onSignedIn() {
+    signedIn = true;
+    render();
+  }
+
+  // A plain click on the Photos tile switches in place; anything else follows the link.
+  function onOpen(path, event) {
+    if (path !== '/photos/' || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+    event.preventDefault();
+    history.pushState({ view: 'photos' }, '', path);
+    render();
+  }
+
+  window.addEventListener('popstate', () => {
+    if (signedIn) render(); // signed out, the sign-in view stays whatever the path
+  });
+
+  function photosView() {
+    const frame = h('iframe', { class: 'child-application', name: 'photos', title: strings.photos });
+    if (variant.appFrame === 'navigate') {
+      setTimeout(() => {
+        if (frame.isConnected) frame.contentWindow.location.replace(appUrl);
+      }, NAVIGATE_DELAY_MS);
+    } else {
+      frame.setAttribute('src', appUrl);
+    }
+    return h('main', { class: 'ShellContent PhotosView' }, frame);
   }
 
   // The app (same origin) says its session is gone: `postMessage({icloudShell: 'session-expired'})`.
   window.addEventListener('message', (event) => {
     if (event.origin !== location.origin || !event.data || event.data.icloudShell !== 'session-expired') return;
-    const frame = appFrame();
-    if (frame && event.source === frame.contentWindow) showSignIn();
+    const frame = document.querySelector('iframe.child-application');
+    if (!signedIn || !frame || event.source !== frame.contentWindow) return;
+    signedIn = false;
+    render();
   });
 
-  function showSignIn() {
-    if (!appFrame()) return; // already showing it
-    const button = h('button', { type: 'button', class: 'SignInButton' }, 'Sign In');
-    const view = h('main', { class: 'ShellContent SignInView' },
-      h('section', { class: 'SignIn' }, h('h1', {}, 'Sign in to iCloud'), button));
-    button.addEventListener('click', () => signIn(button));
-    content.replaceWith(view);
-    content = view;
-    if (accountMenu) accountMenu.hidden = true;
-    document.title = 'iCloud';
-  }
-
-  async function signIn(button) {
-    button.disabled = true;
-    try {
-      const response = await fetch('/auth/signin', { method: 'POST', credentials: 'same-origin' });
-      if (!response.ok) throw new Error(`HTTP ${response.status}`);
-    } catch (error) {
-      console.warn('iCloud stand-in: sign-in failed', error);
-      button.disabled = false;
-      return;
-    }
-    const view = h('main', { class: 'ShellContent' },
-      h('iframe', { class: 'child-application', name: 'photos', title: 'Photos', src: APP_SRC }));
-    content.replaceWith(view);
-    content = view;
-    if (accountMenu) accountMenu.hidden = false;
-    document.title = 'iCloud Photos';
-  }
+  render();
 })();
