@@ -55,6 +55,14 @@ assemble_extension() {
   find "$chrome" -mindepth 1 -maxdepth 1 ! -name pkg -exec rm -rf {} +
   cp -r extension/. "$chrome/"
   cp manifest.json "$chrome/manifest.json"
+  # The page observer runs in the page's own realm: it goes there as one function with the
+  # protocol names and the site adapter inside, whose `globalThis` is a private object, so the
+  # page sees no global of ours.
+  {
+    printf '(function (globalThis) {\n"use strict";\n'
+    cat extension/protocol.js extension/content/icloud.js extension/content/page-observer.js
+    printf '})(Object.create(null));\n'
+  } > "$chrome/content/page-observer.js"
   rm -rf "$firefox" && cp -r "$chrome" "$firefox"
   # Firefox's MV3 has no background service worker: the same script runs as a module page.
   node -e '

@@ -1,10 +1,14 @@
 // The background service worker: the toolbar button (and its keyboard shortcut) focuses an open
-// iCloud Photos tab or opens one, and shows the photolift panel there.
+// iCloud Photos tab or opens one, and shows the photolift panel there. It also keeps, for the
+// panel, what a frame inside icloud.com may not keep itself: dropped files' handles and whose
+// turn it is to upload (the `background` boundary of protocol.js).
+import './protocol.js';
 import './content/icloud.js';
-import './handle-store.js';
-import './panel-turn.js';
+import { forgetHandles, keepHandles, keptHandles } from './handle-store.js';
+import { takeTurn } from './panel-turn.js';
 
 const site = globalThis.PhotoliftICloud;
+const P = globalThis.PhotoliftProtocol;
 
 async function showPanel(tabId) {
   // The content script may still be starting in a fresh tab; it shows the panel on its own then.
@@ -15,15 +19,16 @@ async function showPanel(tabId) {
   }
 }
 
-export async function openPhotos() {
-  const [tab] = await chrome.tabs.query({ url: site.PHOTOS_TAB_PATTERNS });
+async function openPhotos() {
+  const { photosUrl, photosTabPatterns } = site.manifestFacts();
+  const [tab] = await chrome.tabs.query({ url: photosTabPatterns });
   if (tab) {
     await chrome.tabs.update(tab.id, { active: true });
     await chrome.windows.update(tab.windowId, { focused: true });
     await showPanel(tab.id);
     return tab.id;
   }
-  const created = await chrome.tabs.create({ url: site.PHOTOS_URL, active: true });
+  const created = await chrome.tabs.create({ url: photosUrl, active: true });
   return created.id;
 }
 
@@ -33,3 +38,31 @@ chrome.action.onClicked.addListener(() => {
 
 // Tests drive the same code the toolbar click runs (the toolbar itself is outside the page).
 globalThis.photoliftOpenPhotos = openPhotos;
+
+const reply = (type, fields) => P.message('background', type, fields);
+
+const requestHandlers = {
+  [P.ToBackground.TAKE_TURN]: async (event) => reply(P.FromBackground.TURN, { granted: await takeTurn(event.source?.id) }),
+  [P.ToBackground.KEEP_HANDLES]: async (event) => {
+    await keepHandles(event.data.handles);
+    return reply(P.FromBackground.DONE);
+  },
+  [P.ToBackground.KEPT_HANDLES]: async () => reply(P.FromBackground.HANDLES, { handles: await keptHandles() }),
+  [P.ToBackground.FORGET_HANDLES]: async () => {
+    await forgetHandles();
+    return reply(P.FromBackground.DONE);
+  },
+};
+
+// Requests from the panel (an extension page, so of this worker's own origin), each answered
+// on the port it brings.
+self.addEventListener('message', (event) => {
+  const port = event.ports?.[0];
+  if (!port || event.origin !== self.location.origin || !P.isOf(event.data, 'background')) return;
+  const handler = requestHandlers[event.data.type];
+  const answered = (handler ? handler(event) : Promise.reject(new Error(`unknown request ${event.data.type}`))).then(
+    (answer) => port.postMessage(answer),
+    (error) => port.postMessage(reply(P.FromBackground.ERROR, { message: String(error?.message ?? error) })),
+  );
+  event.waitUntil?.(answered);
+});

@@ -1,14 +1,8 @@
 // Keeps the File System Access handles of the files and folders dropped on the panel, so that an
 // upload interrupted by a reload or a closed tab resumes without asking for the files again. The
 // panel cannot keep them itself: it is a frame inside icloud.com, where the browser denies it
-// IndexedDB (third-party storage); this service worker is first-party to the extension. Handles
-// are references to the user's files, not their bytes, and never leave this browser profile.
-//
-// Protocol (service-worker postMessage, answer on the transferred port):
-//   {photolift: 'handles', op: 'add', handles: FileSystemHandle[]} -> {ok: true}
-//   {photolift: 'handles', op: 'get'}                               -> {ok: true, handles}
-//   {photolift: 'handles', op: 'clear'}                             -> {ok: true}
-//   on failure                                                      -> {error: string}
+// IndexedDB (third-party storage); the background is first-party to the extension. Handles are
+// references to the user's files, not their bytes, and never leave this browser profile.
 
 const DATABASE = 'photolift';
 const STORE = 'handles';
@@ -41,37 +35,23 @@ async function inTransaction(mode, work) {
   }
 }
 
-async function run(op, handles) {
-  switch (op) {
-    case 'add':
-      if (!Array.isArray(handles) || !handles.every((h) => h instanceof FileSystemHandle)) {
-        throw new Error('add: expected FileSystemHandle[]');
-      }
-      await inTransaction('readwrite', (store) => {
-        const read = store.get(KEY);
-        read.onsuccess = () => store.put([...(read.result ?? []), ...handles], KEY);
-      });
-      return { ok: true };
-    case 'get':
-      return { ok: true, handles: await inTransaction('readonly', (store, set) => {
-        const read = store.get(KEY);
-        read.onsuccess = () => set(read.result ?? []);
-      }) };
-    case 'clear':
-      await inTransaction('readwrite', (store) => store.delete(KEY));
-      return { ok: true };
-    default:
-      throw new Error(`unknown op ${op}`);
+export async function keepHandles(handles) {
+  if (!Array.isArray(handles) || !handles.every((h) => h instanceof FileSystemHandle)) {
+    throw new Error('keep-handles: expected FileSystemHandle[]');
   }
+  await inTransaction('readwrite', (store) => {
+    const read = store.get(KEY);
+    read.onsuccess = () => store.put([...(read.result ?? []), ...handles], KEY);
+  });
 }
 
-self.addEventListener('message', (event) => {
-  const port = event.ports?.[0];
-  // Only our own pages (the panel) may use the store.
-  if (event.data?.photolift !== 'handles' || !port || event.origin !== self.location.origin) return;
-  const answered = run(event.data.op, event.data.handles).then(
-    (reply) => port.postMessage(reply),
-    (error) => port.postMessage({ error: String(error?.message ?? error) }),
-  );
-  event.waitUntil?.(answered);
-});
+export function keptHandles() {
+  return inTransaction('readonly', (store, set) => {
+    const read = store.get(KEY);
+    read.onsuccess = () => set(read.result ?? []);
+  });
+}
+
+export async function forgetHandles() {
+  await inTransaction('readwrite', (store) => store.delete(KEY));
+}

@@ -1,9 +1,11 @@
 //! photolift: converts photos to JPEG and drives iCloud Photos' own upload, in the browser.
 //!
-//! Arrows run one way: `web → queue → convert`. `convert` and `queue` are pure (no browser, no I/O,
-//! no clock) so they are tested natively; `web` is the wasm32 shell around them.
+//! Arrows run one way: `web → queue → convert`, and `web → protocol`. `convert` and `queue` are
+//! pure (no browser, no I/O, no clock) so they are tested natively; `protocol` is the typed shape
+//! of every message between the extension's contexts; `web` is the wasm32 shell around them.
 
 pub mod convert;
+pub mod protocol;
 pub mod queue;
 
 #[cfg(target_arch = "wasm32")]

@@ -1,43 +1,77 @@
 // The content script: glue between the photolift panel (an extension page in an iframe, where the
-// WASM runs) and the iCloud Photos page. It injects the panel, receives converted files over a
+// WASM runs) and the iCloud Photos page. It injects the panel once the tab shows iCloud Photos
+// (also when the user arrives there by an in-page URL change), receives converted files over a
 // MessagePort (ArrayBuffers transferred, never copied through chrome.runtime), hands them to the
-// page's own upload input in batches, and reports what the page did with each file.
+// page's own upload input in batches, and passes on what the page did with each file (judged by
+// the upload tracker from the page observer's reports).
 // Every fact about the page comes from the adapter, PhotoliftICloud (icloud.js).
 'use strict';
 
 (() => {
   const site = globalThis.PhotoliftICloud;
+  const P = globalThis.PhotoliftProtocol;
   // Only the top frame hosts the panel; the app frame is reached from here (it is same-origin).
-  if (window !== window.top || !site.isPhotosPage() || document.getElementById('photolift-panel')) return;
+  if (window !== window.top) return;
 
   const PANEL_ID = 'photolift-panel';
-  const NEVER_STARTED_MS = 20000;
   const panelUrl = chrome.runtime.getURL('panel.html');
   const panelOrigin = new URL(panelUrl).origin;
 
+  let iframe = null;
   let port = null;
   let lastStatus = '';
-  // Files handed to the page and not yet resolved, by "name|size|lastModified" (what the page's
-  // request carries), each a FIFO of {id, handedAt, started}.
-  const pending = new Map();
+  // A status the page's traffic revealed (its code is out of date, web access is off): it holds
+  // until this page is loaded again.
+  let learnedStatus = '';
 
-  const iframe = document.createElement('iframe');
-  iframe.id = PANEL_ID;
-  iframe.src = panelUrl;
-  iframe.title = 'photolift';
-  iframe.allow = '';
-  Object.assign(iframe.style, {
-    position: 'fixed', right: '16px', bottom: '16px', width: '400px', height: '580px',
-    maxHeight: 'calc(100vh - 32px)', border: '0', borderRadius: '14px', zIndex: '2147483647',
-    boxShadow: '0 8px 32px rgba(0,0,0,.25)', background: 'transparent', colorScheme: 'normal',
+  const send = (type, fields = {}, transfer = []) => {
+    if (port) port.postMessage(P.message('page', type, fields), transfer);
+  };
+
+  const tracker = globalThis.PhotoliftUploadTracker.create({
+    site,
+    protocol: P,
+    send,
+    now: () => Date.now(),
+    onPageStatus: (status) => { learnedStatus = status; reportStatus(); },
+    describePage: () => ({
+      checks: site.pageChecks(document),
+      extensionVersion: chrome.runtime.getManifest().version,
+      browser: navigator.userAgent,
+    }),
   });
-  (document.body || document.documentElement).appendChild(iframe);
+
+  // The tab may show the iCloud home page first and reach Photos by an in-page URL change.
+  const waitForPhotos = setInterval(() => {
+    if (site.isPhotosPage()) {
+      clearInterval(waitForPhotos);
+      start();
+    }
+  }, 500);
+
+  function start() {
+    if (document.getElementById(PANEL_ID)) return;
+    iframe = document.createElement('iframe');
+    iframe.id = PANEL_ID;
+    iframe.src = panelUrl;
+    iframe.title = 'photolift';
+    // "Copy diagnostics" writes to the clipboard from the panel frame.
+    iframe.allow = 'clipboard-write';
+    Object.assign(iframe.style, {
+      position: 'fixed', right: '16px', bottom: '16px', width: '400px', height: '580px',
+      maxHeight: 'calc(100vh - 32px)', border: '0', borderRadius: '14px', zIndex: '2147483647',
+      boxShadow: '0 8px 32px rgba(0,0,0,.25)', background: 'transparent', colorScheme: 'normal',
+    });
+    (document.body || document.documentElement).appendChild(iframe);
+    setInterval(reportStatus, 1000);
+    setInterval(() => tracker.tick(), 500);
+  }
 
   // The panel says when its WASM is listening (its load event fires before that); each time it
   // does (also after it reloads) it gets a fresh port.
   window.addEventListener('message', (event) => {
-    if (event.source === iframe.contentWindow && event.origin === panelOrigin &&
-      event.data && event.data.photolift === 'panel-ready') {
+    if (iframe && event.source === iframe.contentWindow && event.origin === panelOrigin &&
+      P.isOf(event.data, 'page') && event.data.type === P.ToPage.PANEL_READY) {
       connectPanel();
     }
   });
@@ -48,7 +82,7 @@
     port = channel.port1;
     port.onmessage = (event) => onPanelMessage(event.data).catch((error) => console.warn('photolift:', error));
     lastStatus = '';
-    iframe.contentWindow.postMessage({ photolift: 'connect' }, panelOrigin, [channel.port2]);
+    iframe.contentWindow.postMessage(P.message('page', P.FromPage.CONNECT), panelOrigin, [channel.port2]);
     reportStatus();
   }
 
@@ -59,24 +93,24 @@
   }
 
   chrome.runtime.onMessage.addListener((message) => {
-    if (message && message.type === 'show-panel') {
+    if (message && message.type === 'show-panel' && iframe) {
       setExpanded(true);
-      send({ type: 'show' });
+      send(P.FromPage.SHOW);
     }
   });
 
-  function send(message, transfer = []) {
-    if (port) port.postMessage(message, transfer);
-  }
+  const panelHandlers = {
+    [P.ToPage.PANEL_READY]: () => {}, // comes by window message, answered there
+    [P.ToPage.HELLO]: () => reportStatus(true),
+    [P.ToPage.SET_EXPANDED]: (message) => setExpanded(Boolean(message.expanded)),
+    [P.ToPage.SET_TITLE]: (message) => showProgressInTitle(message.title),
+    [P.ToPage.UPLOAD_BATCH]: (message) => handOver(message),
+  };
 
   async function onPanelMessage(message) {
-    switch (message && message.type) {
-      case 'hello': reportStatus(true); break;
-      case 'set-expanded': setExpanded(Boolean(message.expanded)); break;
-      case 'set-title': showProgressInTitle(message.title); break;
-      case 'upload-batch': await handOver(message); break;
-      default: console.warn('photolift: unknown panel message', message);
-    }
+    const handler = P.isOf(message, 'page') && panelHandlers[message.type];
+    if (handler) await handler(message);
+    else console.warn('photolift: unknown panel message', message);
   }
 
   // The tab title shows progress ("↑ 12/40 iCloud Photos") while an upload runs.
@@ -88,76 +122,71 @@
   }
 
   function reportStatus(force = false) {
-    const status = site.pageStatus(document);
+    const status = learnedStatus || site.pageStatus(document);
     if (force || status !== lastStatus) {
-      if (status !== 'ready') abandonPending();
+      // The app went away (signed out, reloading): its uploads in flight died with it. Another
+      // view of the app (Albums) goes on uploading.
+      if (status !== P.PageStatus.READY && status !== P.PageStatus.OTHER_VIEW) tracker.abandon();
       lastStatus = status;
-      send({ type: 'page-status', status });
+      send(P.FromPage.PAGE_STATUS, { status });
     }
   }
-  setInterval(reportStatus, 1000);
-
-  // The app went away (signed out, reloading): its uploads in flight died with it. They are not
-  // the files' fault; the panel sends them again once the page is back.
-  function abandonPending() {
-    for (const queue of pending.values()) {
-      for (const entry of queue) send({ type: 'file-result', id: entry.id, outcome: 'signed-out', reason: '' });
-    }
-    pending.clear();
-  }
-
-  const keyOf = (name, size, lastModified) => `${name}|${size}|${lastModified}`;
 
   async function handOver({ batch, files, buffers }) {
+    const refuse = (status) => send(P.FromPage.BATCH_REFUSED, { batch, status });
+    if (tracker.hasChanged) return refuse('page-changed');
     const appDoc = site.findAppDocument(document);
-    const status = site.pageStatus(document);
-    if (!appDoc || status !== 'ready') {
-      send({ type: 'batch-refused', batch, status });
-      return;
-    }
-    let input = site.findUploadInput(appDoc);
-    if (!input) {
-      const button = site.findUploadButton(appDoc);
-      if (!button) {
-        send({ type: 'batch-refused', batch, status: 'loading' });
-        return;
-      }
-      await suppressNextPicker(appDoc.defaultView);
-      button.click();
-      input = await waitFor(() => site.findUploadInput(appDoc), 5000);
-      if (!input) {
-        send({ type: 'batch-refused', batch, status: 'no-input' });
-        return;
-      }
-    }
-    const transfer = new appDoc.defaultView.DataTransfer();
-    const now = Date.now();
-    files.forEach((meta, i) => {
-      const file = new appDoc.defaultView.File([buffers[i]], meta.name, { type: meta.mediaType, lastModified: meta.lastModified });
+    const status = learnedStatus || site.pageStatus(document);
+    if (!appDoc || (status !== P.PageStatus.READY && status !== P.PageStatus.OTHER_VIEW)) return refuse(status);
+    const input = await uploadInput(appDoc);
+    if (!input) return refuse('no-input');
+    const appWindow = appDoc.defaultView;
+    const transfer = new appWindow.DataTransfer();
+    const handed = files.map((meta, i) => {
+      const file = new appWindow.File([buffers[i]], meta.name, { type: meta.mediaType, lastModified: meta.lastModified });
       transfer.items.add(file);
-      const key = keyOf(file.name, file.size, file.lastModified);
-      if (!pending.has(key)) pending.set(key, []);
-      pending.get(key).push({ id: meta.id, name: meta.name, handedAt: now, started: false });
+      return { id: meta.id, batch, name: file.name, lastModified: file.lastModified, size: file.size };
     });
+    tracker.handed(batch, handed);
     input.files = transfer.files;
     // The page's framework listens for bubbling input/change events; these are untrusted, which React accepts.
     input.dispatchEvent(new Event('input', { bubbles: true }));
     input.dispatchEvent(new Event('change', { bubbles: true }));
-    send({ type: 'batch-handed', batch });
+    send(P.FromPage.BATCH_HANDED, { batch });
+    return undefined;
+  }
+
+  // The page's upload input, mounted by a click on its Upload button (opening the Library first
+  // when the app shows another view).
+  async function uploadInput(appDoc) {
+    const existing = site.findUploadInput(appDoc);
+    if (existing) return existing;
+    let button = site.findUploadButton(appDoc);
+    if (!button) {
+      const library = site.findLibraryLink(appDoc);
+      if (library) {
+        library.click();
+        button = await waitFor(() => site.findUploadButton(appDoc), 5000);
+      }
+    }
+    if (!button) return null;
+    await suppressNextPicker(appDoc.defaultView);
+    button.click();
+    return waitFor(() => site.findUploadInput(appDoc), 5000);
   }
 
   function suppressNextPicker(appWindow) {
     const token = Math.random().toString(36).slice(2);
     return new Promise((resolve) => {
       const onMessage = (event) => {
-        if (event.data && event.data.source === 'photolift-observer' && event.data.kind === 'picker-suppressed' &&
-          event.data.token === token) {
+        if (event.source === appWindow && P.isOf(event.data, 'observer') &&
+          event.data.type === P.FromObserver.PICKER_SUPPRESSED && event.data.token === token) {
           window.removeEventListener('message', onMessage);
           resolve(true);
         }
       };
       window.addEventListener('message', onMessage);
-      appWindow.postMessage({ source: 'photolift-content', kind: 'suppress-next-picker', token }, location.origin);
+      appWindow.postMessage(P.message('observer', P.ToObserver.SUPPRESS_NEXT_PICKER, { token }), location.origin);
       // Without the observer (not injected yet) we still go on: at worst the chooser opens.
       setTimeout(() => { window.removeEventListener('message', onMessage); resolve(false); }, 1000);
     });
@@ -175,57 +204,14 @@
     });
   }
 
-  function takePending(key, { startedOnly = false } = {}) {
-    const queue = pending.get(key);
-    if (!queue) return null;
-    const index = startedOnly ? queue.findIndex((f) => f.started) : 0;
-    if (index < 0) return null;
-    const [entry] = queue.splice(index, 1);
-    if (!queue.length) pending.delete(key);
-    return entry;
-  }
-
-  // What the page's own upload requests did, as seen by page-observer.js in the app frame.
+  // What the page's own requests did, as the page observer in an app frame saw them. Only an
+  // app frame's own window may report: any other window's messages are not the page's traffic.
+  const frameNumbers = new WeakMap();
+  let nextFrame = 1;
   window.addEventListener('message', (event) => {
-    const data = event.data;
-    if (event.origin !== location.origin || !data || data.source !== 'photolift-observer') return;
-    const key = keyOf(data.name, data.size, data.lastModified);
-    if (data.kind === 'upload-start') {
-      const entry = (pending.get(key) || []).find((f) => !f.started);
-      if (entry) {
-        entry.started = true;
-        send({ type: 'file-progress', id: entry.id, loaded: 0, total: data.size });
-      }
-    } else if (data.kind === 'upload-progress') {
-      const entry = (pending.get(key) || []).find((f) => f.started);
-      if (entry) send({ type: 'file-progress', id: entry.id, loaded: data.loaded, total: data.total });
-    } else if (data.kind === 'upload-end') {
-      const entry = takePending(key, { startedOnly: true });
-      if (!entry) return;
-      const outcome = data.status >= 200 && data.status < 300 ? 'uploaded'
-        : data.status === 409 ? 'already-there'
-          : data.status === 401 ? 'signed-out' : 'failed';
-      const reason = data.status === 0 ? 'the connection to iCloud was lost' : `iCloud answered ${data.status} ${data.statusText}`.trim();
-      send({ type: 'file-result', id: entry.id, outcome, reason: outcome === 'failed' ? reason : '' });
-    }
+    if (event.origin !== location.origin || !P.isOf(event.data, 'observer') || !event.source ||
+      !site.isAppWindow(event.source)) return;
+    if (!frameNumbers.has(event.source)) frameNumbers.set(event.source, nextFrame++);
+    tracker.observe(frameNumbers.get(event.source), event.data);
   });
-
-  // Files the page refused (its error toast names them) or never started uploading.
-  setInterval(() => {
-    if (!pending.size) return;
-    const appDoc = site.findAppDocument(document);
-    const toasts = appDoc ? site.errorToastTexts(appDoc) : [];
-    const now = Date.now();
-    for (const [key, queue] of [...pending]) {
-      for (const entry of [...queue]) {
-        if (entry.started) continue;
-        const toast = toasts.find((text) => text.includes(entry.name));
-        if (toast || now - entry.handedAt > NEVER_STARTED_MS) {
-          queue.splice(queue.indexOf(entry), 1);
-          send({ type: 'file-result', id: entry.id, outcome: toast ? 'rejected' : 'never-started', reason: toast || '' });
-        }
-      }
-      if (!queue.length) pending.delete(key);
-    }
-  }, 500);
 })();

@@ -5,6 +5,7 @@
 //! what workers and the page did; the plan answers what to do next. See DESIGN.md §1.
 
 mod batch;
+mod batch_names;
 mod calendar;
 mod config;
 mod duplicates;
@@ -17,6 +18,7 @@ mod state;
 mod stats;
 
 pub use batch::BatchInFlight;
+pub use batch_names::BatchNames;
 pub use calendar::utc_date_from_ms;
 pub use config::PlanConfig;
 pub use duplicates::normalise_content_key;

@@ -1,12 +1,33 @@
 //! The link to the content script in the iCloud page: a `MessagePort` it hands us once the panel
-//! has loaded. Only the iCloud origins may connect.
+//! has loaded. Only the iCloud origins may connect: those the manifest grants host access to.
 
-use super::messages::{to_js, ToPage};
+use super::messages::to_js;
+use crate::protocol::ToPage;
 use js_sys::{Array, ArrayBuffer};
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 use web_sys::MessagePort;
 
-pub const PAGE_ORIGINS: [&str; 2] = ["https://www.icloud.com", "https://www.icloud.com.cn"];
+/// The page origins of the manifest's `host_permissions` (`https://www.icloud.com/*` → the origin).
+pub fn page_origins() -> Vec<String> {
+    let manifest = js_sys::Reflect::get(&js_sys::global(), &"chrome".into())
+        .and_then(|chrome| js_sys::Reflect::get(&chrome, &"runtime".into()))
+        .and_then(|runtime| {
+            let get = js_sys::Reflect::get(&runtime, &"getManifest".into())?;
+            get.dyn_into::<js_sys::Function>()?.call0(&runtime)
+        });
+    let patterns = manifest
+        .and_then(|m| js_sys::Reflect::get(&m, &"host_permissions".into()))
+        .ok()
+        .filter(|p| p.is_instance_of::<Array>())
+        .map(|p| p.unchecked_into::<Array>())
+        .unwrap_or_default();
+    patterns
+        .iter()
+        .filter_map(|p| p.as_string())
+        .map(|p| p.trim_end_matches("/*").to_string())
+        .collect()
+}
 
 pub struct PageLink {
     port: Option<MessagePort>,

@@ -1,7 +1,8 @@
 //! The conversion worker pool of the panel: one module worker per slot, sized to the machine. A
 //! worker that crashes (panic, out of memory) is terminated and replaced; only its one job fails.
 
-use super::messages::{to_js, ToWorker};
+use super::messages::to_js;
+use crate::protocol::ToWorker;
 use js_sys::{Array, Reflect};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;

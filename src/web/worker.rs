@@ -2,8 +2,9 @@
 //! JPEG back (transferred, not copied). A panic posts `Crashed` first, so the panel can replace
 //! this worker and mark only that one file failed.
 
-use super::messages::{from_js, to_js, FromWorker, ToWorker};
+use super::messages::{from_js, to_js};
 use crate::convert::{self, Conversion, ConvertOptions};
+use crate::protocol::{FromWorker, ToWorker};
 use js_sys::{Array, ArrayBuffer, Reflect, Uint8Array};
 use sha2::{Digest, Sha256};
 use wasm_bindgen::prelude::*;

@@ -3,7 +3,9 @@
 //! dropped files (`extension/handle-store.js`) and whose turn it is to upload
 //! (`extension/panel-turn.js`). Each request is a postMessage answered on a transferred port.
 
-use js_sys::{Array, Object, Promise, Reflect};
+use crate::protocol::{FromBackground, ToBackground};
+use crate::web::messages::{from_js, to_js};
+use js_sys::{Array, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -23,16 +25,16 @@ pub fn available() -> bool {
         .is_some()
 }
 
-/// A request: `{photolift: topic, op}`.
-pub fn request(topic: &str, op: &str) -> Object {
-    let message = Object::new();
-    let _ = Reflect::set(&message, &"photolift".into(), &topic.into());
-    let _ = Reflect::set(&message, &"op".into(), &op.into());
-    message
-}
-
-/// Sends one request and waits for its answer; an answer `{error}` becomes an `Err`.
-pub async fn ask(message: &Object) -> Result<JsValue, JsValue> {
+/// Sends one request (with `handles` beside it, if any) and waits for the answer; the answer's
+/// `handles` ride beside it as well. An `Error` answer becomes an `Err`.
+pub async fn ask(
+    request: &ToBackground,
+    handles: Option<&Array>,
+) -> Result<(FromBackground, JsValue), JsValue> {
+    let message = to_js(request)?;
+    if let Some(handles) = handles {
+        Reflect::set(&message, &"handles".into(), handles)?;
+    }
     let window = web_sys::window().ok_or("no window")?;
     let ready = window.navigator().service_worker().ready()?;
     let registration: ServiceWorkerRegistration = within(ready, "starting the service worker")
@@ -42,15 +44,16 @@ pub async fn ask(message: &Object) -> Result<JsValue, JsValue> {
     let channel = MessageChannel::new()?;
     let port = channel.port1();
     let answer = Promise::new(&mut |resolve, _| port.set_onmessage(Some(&resolve)));
-    worker.post_message_with_transferable(message, &Array::of1(&channel.port2()))?;
+    worker.post_message_with_transferable(&message, &Array::of1(&channel.port2()))?;
     let event: MessageEvent = within(answer, "the service worker's answer")
         .await?
         .dyn_into()?;
     port.close();
     let data = event.data();
-    match Reflect::get(&data, &"error".into())?.as_string() {
-        Some(error) => Err(error.into()),
-        None => Ok(data),
+    let handles = Reflect::get(&data, &"handles".into())?;
+    match from_js::<FromBackground>(data)? {
+        FromBackground::Error { message } => Err(message.into()),
+        answer => Ok((answer, handles)),
     }
 }
 

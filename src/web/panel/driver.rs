@@ -6,14 +6,15 @@ use super::download::download;
 use super::handles;
 use super::intake::Picked;
 use super::view::{ControlsView, ResumeOffer, RowView, SummaryView, View};
+use crate::protocol::{
+    BatchFile, Diagnostics, FromPage, FromWorker, PageOutcome, PageStatus, ToPage, ToWorker,
+};
 use crate::queue::{
-    report_csv, report_json, utc_date_from_ms, FileId, FileState, JournalEntry, PlanState, Stats,
-    UploadPlan,
+    report_csv, report_json, utc_date_from_ms, BatchNames, FileId, FileState, JournalEntry,
+    PlanState, Stats, UploadPlan,
 };
 use crate::web::i18n::text;
-use crate::web::messages::{
-    from_js, BatchFile, FromPage, FromWorker, PageOutcome, PageStatus, ToPage, ToWorker,
-};
+use crate::web::messages::from_js;
 use crate::web::page_link::PageLink;
 use crate::web::pool::{Pool, WorkerSignal};
 use crate::web::store::{self, JournalMeta, Loaded, Settings};
@@ -42,11 +43,15 @@ pub enum Event {
     Scrolled,
     Tick,
     Thumbnail(FileId, String),
+    /// Whether the diagnostics report reached the clipboard.
+    DiagnosticsCopied(bool),
 }
 
 /// After iCloud answers 401 the page needs a moment to show its sign-in view; until it has (or
 /// this long has passed) no batch is handed over, so the files are not thrown at a dead session.
 const SESSION_HOLD_MS: u64 = 30_000;
+/// After the page refused a batch (its app was not ready after all), the next try waits this long.
+const REFUSED_HOLD_MS: u64 = 2_000;
 
 /// A converted file waiting for (or in) its upload. Kept until the page confirms it, so that a
 /// retry does not need another conversion.
@@ -69,6 +74,9 @@ pub struct Driver {
     notes: HashMap<FileId, String>,
     progress: HashMap<FileId, f64>,
     page_status: PageStatus,
+    /// The page no longer uploads in a way this version recognises: nothing more is handed over
+    /// until it is loaded again.
+    page_changed: Option<Diagnostics>,
     /// No batch goes to the page before this time (see SESSION_HOLD_MS).
     hold_batches_until: u64,
     expanded: bool,
@@ -185,6 +193,7 @@ impl Driver {
             notes: HashMap::new(),
             progress: HashMap::new(),
             page_status: PageStatus::Loading,
+            page_changed: None,
             hold_batches_until: 0,
             expanded: true,
             batches_sent: 0,
@@ -241,6 +250,7 @@ impl Driver {
             Event::Tick => {
                 self.plan.check_timeouts(now_ms());
             }
+            Event::DiagnosticsCopied(ok) => self.view.page_changed.copied(ok),
             Event::Thumbnail(id, url) => {
                 self.thumbnails.insert(id, url);
                 self.render_rows(vec![id])?;
@@ -249,6 +259,18 @@ impl Driver {
         self.pump()?;
         self.persist();
         self.render()
+    }
+
+    /// Puts the diagnostics report on the clipboard; the button says whether it got there.
+    fn copy_diagnostics(&self) {
+        let Some(report) = self.page_changed.as_ref().map(Diagnostics::as_text) else {
+            return;
+        };
+        let sender = self.sender.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            let ok = super::clipboard::write_text(&report).await.is_ok();
+            sender(Event::DiagnosticsCopied(ok));
+        });
     }
 
     fn open_picker(&self, action: &str) {
@@ -284,6 +306,7 @@ impl Driver {
                     }
                 });
             }
+            "copy-diagnostics" => self.copy_diagnostics(),
             "resume-pick" => self.open_picker("pick-files"),
             "resume-pick-folder" => self.open_picker("pick-folder"),
             "resume-discard" => {
@@ -466,17 +489,20 @@ impl Driver {
 
     fn on_page(&mut self, message: FromPage) -> Result<(), JsValue> {
         match message {
+            FromPage::Connect => {}
             FromPage::PageStatus { status } => {
-                if status != PageStatus::Ready {
+                if status != PageStatus::Ready && status != PageStatus::OtherView {
                     // The page has shown what went wrong; the hold has done its job.
                     self.hold_batches_until = 0;
                 }
                 self.page_status = status;
                 let notice = match status {
                     PageStatus::Ready => None,
+                    PageStatus::OtherView => Some(text("page_other_view", &[])),
                     PageStatus::SignedOut => Some(text("page_signed_out", &[])),
                     PageStatus::NoWebAccess => Some(text("page_no_web_access", &[])),
                     PageStatus::Loading => Some(text("page_no_app", &[])),
+                    PageStatus::Outdated => Some(text("page_outdated", &[])),
                 };
                 self.view.set_notice(notice.as_deref())?;
             }
@@ -487,7 +513,10 @@ impl Driver {
                     &format!("photolift: batch {batch} refused ({status})").into(),
                 );
                 self.plan.batch_refused();
+                // The page was not ready after all: ask again in a moment, not on every tick.
+                self.hold_batches_until = now_ms() + REFUSED_HOLD_MS;
             }
+            FromPage::PageActivity { .. } => self.plan.upload_progress(now_ms()),
             FromPage::FileProgress { id, loaded, total } => {
                 let id = FileId(id);
                 if total > 0.0 {
@@ -498,15 +527,31 @@ impl Driver {
             FromPage::FileResult {
                 id,
                 outcome,
-                reason,
-            } => self.on_file_result(FileId(id), outcome, reason),
+                status,
+                message,
+            } => self.on_file_result(FileId(id), outcome, status, &message),
+            FromPage::PageChanged { diagnostics } => {
+                // Guess nothing: the files in flight go back to waiting, none failed, none
+                // remembered as uploaded.
+                self.plan.batch_refused();
+                self.view
+                    .page_changed
+                    .render(Some(&diagnostics.as_text()))?;
+                self.page_changed = Some(diagnostics);
+            }
         }
         Ok(())
     }
 
-    fn on_file_result(&mut self, id: FileId, outcome: PageOutcome, reason: String) {
+    fn on_file_result(&mut self, id: FileId, outcome: PageOutcome, status: u16, message: &str) {
         let now = now_ms();
         self.progress.remove(&id);
+        // What iCloud said, in the user's words: Apple's own message when it gave one.
+        let reason = match (status, message.is_empty()) {
+            (0, _) => text("upload_connection_lost", &[]),
+            (_, true) => text("icloud_answered", &[&status.to_string()]),
+            (_, false) => text("icloud_said", &[message, &status.to_string()]),
+        };
         let result = match outcome {
             PageOutcome::Uploaded => self.plan.upload_succeeded(id, now),
             PageOutcome::AlreadyThere => {
@@ -517,7 +562,8 @@ impl Driver {
                 self.hold_batches_until = now + SESSION_HOLD_MS;
                 self.plan.upload_interrupted(id)
             }
-            PageOutcome::Rejected => self
+            PageOutcome::Outdated => self.plan.upload_interrupted(id),
+            PageOutcome::Refused => self
                 .plan
                 .upload_rejected(id, text("page_rejected", &[&reason])),
             PageOutcome::Failed => self
@@ -536,8 +582,11 @@ impl Driver {
     }
 
     fn page_takes_batches(&self, now: u64) -> bool {
+        // In another view (Albums) the content script opens the Library to hand the files over.
+        let ready = matches!(self.page_status, PageStatus::Ready | PageStatus::OtherView);
         self.link.is_connected()
-            && self.page_status == PageStatus::Ready
+            && ready
+            && self.page_changed.is_none()
             && now >= self.hold_batches_until
     }
 
@@ -574,8 +623,9 @@ impl Driver {
 
     fn send_batch(&mut self, ids: Vec<FileId>) -> Result<(), JsValue> {
         self.batches_sent += 1;
-        let mut files = Vec::with_capacity(ids.len());
+        let mut files: Vec<BatchFile> = Vec::with_capacity(ids.len());
         let mut buffers = Vec::with_capacity(ids.len());
+        let mut names_in_batch = BatchNames::default();
         for id in ids {
             let (Some(output), Some(original)) = (self.outputs.get(&id), self.originals.get(&id))
             else {
@@ -583,11 +633,12 @@ impl Driver {
                 logged(self.plan.upload_rejected(id, reason));
                 continue;
             };
+            let last_modified = original.last_modified();
             files.push(BatchFile {
                 id: id.0,
-                name: output.name.clone(),
+                name: names_in_batch.unique(&output.name, last_modified),
                 media_type: output.media_type.clone(),
-                last_modified: original.last_modified(),
+                last_modified,
             });
             // A copy crosses to the page; ours stays for a retry until the page confirms the upload.
             buffers.push(output.buffer.slice(0));
@@ -670,6 +721,7 @@ impl Driver {
             && (s.ready + s.uploading) > 0
             && !self.page_takes_batches(now);
         let state = match s.state {
+            _ if self.page_changed.is_some() => "page-changed",
             PlanState::Idle => "idle",
             PlanState::Running if waiting_for_page => "paused",
             PlanState::Running => "running",

@@ -7,6 +7,7 @@
 
 use super::background;
 use super::intake::Picked;
+use crate::protocol::ToBackground;
 use js_sys::{Array, Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -66,9 +67,7 @@ pub fn keep(pending: Vec<Promise>) {
         if handles.length() == 0 {
             return;
         }
-        let message = background::request("handles", "add");
-        let _ = Reflect::set(&message, &"handles".into(), &handles);
-        if let Err(error) = background::ask(&message).await {
+        if let Err(error) = background::ask(&ToBackground::KeepHandles, Some(&handles)).await {
             warn("keeping the dropped files for a resume failed", &error);
         }
     });
@@ -79,9 +78,8 @@ pub async fn kept() -> Vec<FileSystemHandle> {
     if !supported() {
         return Vec::new();
     }
-    match background::ask(&background::request("handles", "get")).await {
-        Ok(answer) => Reflect::get(&answer, &"handles".into())
-            .ok()
+    match background::ask(&ToBackground::KeptHandles, None).await {
+        Ok((_, handles)) => Some(handles)
             .filter(|h| h.is_instance_of::<Array>())
             .map(|h| {
                 h.unchecked_into::<Array>()
@@ -103,7 +101,7 @@ pub fn forget() {
         return;
     }
     wasm_bindgen_futures::spawn_local(async {
-        if let Err(error) = background::ask(&background::request("handles", "clear")).await {
+        if let Err(error) = background::ask(&ToBackground::ForgetHandles, None).await {
             warn("forgetting the kept files failed", &error);
         }
     });

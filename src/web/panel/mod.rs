@@ -3,6 +3,7 @@
 //! messages, page messages, the clock) becomes one `Event` handled by `Driver::handle`.
 
 mod background;
+mod clipboard;
 mod dom;
 mod download;
 mod driver;
@@ -12,8 +13,10 @@ mod one_at_a_time;
 mod thumbnail;
 mod view;
 
+use super::messages::{from_js, to_js};
 use super::pool::{Pool, WorkerSignal};
 use super::store;
+use crate::protocol::{FromPage, ToPage};
 use driver::{Driver, Event};
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
@@ -184,6 +187,17 @@ fn wire_dom(view: &view::View, weak: &Weak<RefCell<Option<Driver>>>) -> Result<(
         }
     })?;
     let target = weak.clone();
+    listen(
+        &view.page_changed.container,
+        "click",
+        move |event: DomEvent| {
+            if let Some(action) = clicked_action(&event) {
+                event.prevent_default();
+                deliver(&target, Event::Control(action));
+            }
+        },
+    )?;
+    let target = weak.clone();
     listen(&view.controls, "change", move |event: DomEvent| {
         let checkbox = event
             .target()
@@ -204,14 +218,12 @@ fn wire_dom(view: &view::View, weak: &Weak<RefCell<Option<Driver>>>) -> Result<(
 fn wire_page(weak: &Weak<RefCell<Option<Driver>>>) -> Result<(), JsValue> {
     let window = web_sys::window().ok_or("no window")?;
     let target = weak.clone();
+    let origins = super::page_link::page_origins();
     listen(&window, "message", move |event: MessageEvent| {
-        if !super::page_link::PAGE_ORIGINS.contains(&event.origin().as_str()) {
+        if !origins.contains(&event.origin()) {
             return;
         }
-        let is_connect = js_sys::Reflect::get(&event.data(), &"photolift".into())
-            .ok()
-            .and_then(|v| v.as_string())
-            .is_some_and(|v| v == "connect");
+        let is_connect = matches!(from_js::<FromPage>(event.data()), Ok(FromPage::Connect));
         let Some(port) = event.ports().get(0).dyn_into::<web_sys::MessagePort>().ok() else {
             return;
         };
@@ -228,10 +240,8 @@ fn wire_page(weak: &Weak<RefCell<Option<Driver>>>) -> Result<(), JsValue> {
     })?;
     // Tell the content script we listen now; it answers with the port. Nothing private is in
     // this message, so any parent origin may see it.
-    let ready = js_sys::Object::new();
-    js_sys::Reflect::set(&ready, &"photolift".into(), &"panel-ready".into())?;
     window
         .parent()?
         .ok_or("the panel has no parent page")?
-        .post_message(&ready, "*")
+        .post_message(&to_js(&ToPage::PanelReady)?, "*")
 }

@@ -7,8 +7,8 @@
 
 use super::background;
 use super::dom;
+use crate::protocol::{FromBackground, ToBackground};
 use crate::web::i18n::text;
-use js_sys::Reflect;
 use wasm_bindgen::prelude::*;
 
 /// How often a waiting panel asks again.
@@ -51,6 +51,8 @@ pub async fn wait_for_turn(root: &web_sys::Element) -> Result<(), JsValue> {
 }
 
 async fn my_turn() -> Result<bool, JsValue> {
-    let answer = background::ask(&background::request("turn", "take")).await?;
-    Ok(Reflect::get(&answer, &"granted".into())?.is_truthy())
+    match background::ask(&ToBackground::TakeTurn, None).await?.0 {
+        FromBackground::Turn { granted } => Ok(granted),
+        other => Err(format!("unexpected answer to take-turn: {other:?}").into()),
+    }
 }

@@ -6,6 +6,7 @@
 //! Rows are virtualised (`rows`): only those in view are in the DOM.
 
 mod controls;
+mod page_changed;
 mod rows;
 
 use super::dom::{
@@ -13,6 +14,7 @@ use super::dom::{
 };
 use crate::web::i18n::text;
 use controls::Controls;
+use page_changed::PageChangedBox;
 use rows::RowList;
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
@@ -81,6 +83,7 @@ pub struct View {
     summary_bar: Element,
     summary_stats: Element,
     control_parts: Controls,
+    pub page_changed: PageChangedBox,
     /// In a `RefCell` so that `set_expanded(&self)` can lay the rows out again.
     rows: RefCell<RowList>,
 }
@@ -101,6 +104,8 @@ impl View {
         notice.set_attribute("data-testid", "photolift-notice")?;
         notice.set_attribute("role", "status")?;
         notice.set_attribute("hidden", "")?;
+
+        let page_changed = PageChangedBox::build()?;
 
         let drop_zone = element("label", "drop-zone")?;
         drop_zone.set_attribute("data-testid", "photolift-drop")?;
@@ -143,6 +148,7 @@ impl View {
             &[
                 &bar,
                 &notice,
+                &page_changed.container,
                 &drop_zone,
                 &summary,
                 &control_parts.container,
@@ -167,6 +173,7 @@ impl View {
             summary_bar,
             summary_stats,
             control_parts,
+            page_changed,
             rows: RefCell::new(RowList::new(rows_viewport, list)),
         };
         view.render_summary(&SummaryView {

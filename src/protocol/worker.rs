@@ -1,0 +1,69 @@
+//! The `worker` boundary: the panel ↔ a conversion worker. The `File` to convert rides along as
+//! `file`; a converted JPEG comes back as the transferred `bytes` ArrayBuffer.
+
+use super::Boundary;
+use serde::{Deserialize, Serialize};
+use strum::EnumIter;
+
+/// Panel → conversion worker.
+#[derive(Debug, Clone, Serialize, Deserialize, EnumIter)]
+#[serde(
+    tag = "type",
+    rename_all = "kebab-case",
+    rename_all_fields = "camelCase"
+)]
+pub enum ToWorker {
+    Convert {
+        job: u32,
+        quality: u8,
+        date_rescue: bool,
+    },
+}
+
+impl Boundary for ToWorker {
+    const NAME: &'static str = "worker";
+    const FROM: &'static str = "panel";
+    const TO: &'static str = "worker";
+}
+
+/// Conversion worker → panel.
+#[derive(Debug, Clone, Serialize, Deserialize, EnumIter)]
+#[serde(
+    tag = "type",
+    rename_all = "kebab-case",
+    rename_all_fields = "camelCase"
+)]
+pub enum FromWorker {
+    Ready,
+    Converted {
+        job: u32,
+        /// The name to upload under (`IMG_1.HEIC` → `IMG_1.jpg`; unchanged files keep theirs).
+        name: String,
+        media_type: String,
+        source_format: String,
+        unchanged: bool,
+        width: u32,
+        height: u32,
+        /// Hex SHA-256 of the original file: the duplicate key.
+        content_key: String,
+        kept_exif: bool,
+        kept_icc: bool,
+        date_rescued: bool,
+    },
+    Failed {
+        job: u32,
+        reason: String,
+        /// Not a photo or video at all: listed as skipped, not failed.
+        not_media: bool,
+    },
+    /// The worker panicked; its WASM instance is no longer trustworthy and must be replaced.
+    Crashed {
+        reason: String,
+    },
+}
+
+impl Boundary for FromWorker {
+    const NAME: &'static str = "worker";
+    const FROM: &'static str = "worker";
+    const TO: &'static str = "panel";
+}
