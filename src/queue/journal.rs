@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::calendar::utc_date_from_ms;
 use super::state::FileId;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -62,6 +63,18 @@ impl JournalEntry {
             | JournalEntry::Failed { id, .. }
             | JournalEntry::Skipped { id, .. }
             | JournalEntry::Requeued { id } => *id,
+        }
+    }
+
+    /// What this entry adds to the upload memory (the duplicate store): the content key and the
+    /// date (YYYY-MM-DD, UTC) of a confirmed upload. `None` for every other entry, and for an
+    /// upload whose bytes were never hashed.
+    pub fn remembered_upload(&self) -> Option<(String, String)> {
+        match self {
+            JournalEntry::Uploaded { key, at_ms, .. } if !key.is_empty() => {
+                Some((key.clone(), utc_date_from_ms(*at_ms)))
+            }
+            _ => None,
         }
     }
 }

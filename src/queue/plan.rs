@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use serde::{Deserialize, Serialize};
 
 use super::batch::{pick_batch, BatchInFlight};
-use super::calendar::utc_date_from_ms;
+use super::calendar::{utc_date_from_ms, utc_ms_from_date};
 use super::config::PlanConfig;
 use super::duplicates::{normalise_content_key, DuplicateIndex, DuplicateVerdict};
 use super::error::QueueError;
@@ -133,6 +133,9 @@ pub struct UploadPlan {
     duplicates: DuplicateIndex,
     /// Restored files waiting for their original, by file name, size and modification time.
     awaiting_original: HashMap<OriginalIdentity, BTreeSet<FileId>>,
+    /// Restored files the journal shows handed to the page and never confirmed, by the content key
+    /// it journaled for them: the upload memory may know better (see `remember_uploaded`).
+    unconfirmed_by_key: HashMap<String, Vec<FileId>>,
     paused: bool,
     started_ms: Option<u64>,
     uploaded_this_session: usize,
@@ -154,6 +157,7 @@ impl UploadPlan {
             batch: None,
             duplicates: DuplicateIndex::default(),
             awaiting_original: HashMap::new(),
+            unconfirmed_by_key: HashMap::new(),
             paused: false,
             started_ms: None,
             uploaded_this_session: 0,
@@ -202,14 +206,25 @@ impl UploadPlan {
         self.finish_skipped(id, reason.into())
     }
 
-    /// Loads one entry of the duplicate store: photolift uploaded `key` on `date`.
+    /// Loads one entry of the duplicate store (the upload memory): photolift uploaded `key` on
+    /// `date` (YYYY-MM-DD, UTC).
+    ///
+    /// The memory hears of an upload only when the page confirms it. So a file restored by
+    /// [`UploadPlan::replay`] as handed to the page and never confirmed, whose journaled content
+    /// key the memory holds, *was* confirmed: the memory's write of it landed and the journal's
+    /// did not (the tab died between two storage writes). It becomes `Uploaded` now (dated
+    /// midnight UTC of `date`, and journaled, so the journal catches up) instead of going again
+    /// and being skipped as "already in iCloud Photos via photolift" once converted. Load the
+    /// memory after the replay, before taking files back.
     pub fn remember_uploaded(
         &mut self,
         key: &str,
         date: impl Into<String>,
     ) -> Result<(), QueueError> {
         let key = normalise_content_key(key)?;
-        self.duplicates.remember_uploaded(key, date.into());
+        let date = date.into();
+        self.settle_unconfirmed(&key, &date);
+        self.duplicates.remember_uploaded(key, date);
         Ok(())
     }
 
@@ -677,12 +692,14 @@ impl UploadPlan {
     /// drops the same files again ([`UploadPlan::match_resumed_file`]).
     ///
     /// A file handed to the page without a confirmation after it (the tab died in between) is
-    /// *uncertain*: it may or may not be in iCloud Photos. It is sent again rather than assumed
-    /// uploaded, because sending again is safe and assuming is not: iCloud answers an exact
-    /// duplicate with "already there" (HTTP 409), which the page reports and the plan counts as
-    /// uploaded, while wrongly assuming it uploaded would lose the photo silently. Before it goes
-    /// again its original is checked against the journaled content key (`confirm_key`), so only
-    /// the same bytes are re-sent under that file's record.
+    /// *uncertain*: it may or may not be in iCloud Photos. (Unless the upload memory, loaded next
+    /// with [`UploadPlan::remember_uploaded`], holds its key: then the page did confirm it, only
+    /// the journal's record of that was lost, and the file counts as uploaded.) It is sent again
+    /// rather than assumed uploaded, because sending again is safe and assuming is not: iCloud
+    /// answers an exact duplicate with "already there" (HTTP 409), which the page reports and the
+    /// plan counts as uploaded, while wrongly assuming it uploaded would lose the photo silently.
+    /// Before it goes again its original is checked against the journaled content key
+    /// (`confirm_key`), so only the same bytes are re-sent under that file's record.
     pub fn replay(config: PlanConfig, entries: &[JournalEntry]) -> Result<ResumeState, QueueError> {
         let mut plan = UploadPlan::new(config)?;
         let fold = fold_journal(entries);
@@ -706,6 +723,12 @@ impl UploadPlan {
                     file.uncertain = handed_unconfirmed;
                     if handed_unconfirmed {
                         uncertain.push(file.id);
+                        if let Some(key) = &file.content_key {
+                            plan.unconfirmed_by_key
+                                .entry(key.clone())
+                                .or_default()
+                                .push(file.id);
+                        }
                     }
                 }
                 JournalOutcome::Uploaded { at_ms } => {
@@ -910,6 +933,41 @@ impl UploadPlan {
         self.upload_progress(now_ms);
         self.close_batch_if_resolved();
         Ok(())
+    }
+
+    /// Records as uploaded the restored, still unconfirmed hand-offs of `key`'s bytes: the upload
+    /// memory says the page confirmed them (see [`UploadPlan::remember_uploaded`]).
+    fn settle_unconfirmed(&mut self, key: &str, date: &str) {
+        let Some(ids) = self.unconfirmed_by_key.remove(key) else {
+            return;
+        };
+        // The memory's dates are ours (`utc_date_from_ms`); a mangled one still settles the file.
+        let at_ms = utc_ms_from_date(date).unwrap_or(0);
+        for id in ids {
+            // Still the bytes that were handed over, still unconfirmed, not finished another way.
+            let settles = self.files.get(&id).is_some_and(|file| {
+                file.uncertain
+                    && file.attempts > 0
+                    && file.content_key.as_deref() == Some(key)
+                    && file.state != FileState::Uploaded
+                    && file.state.can_become(FileState::Uploaded)
+            });
+            if !settles {
+                continue;
+            }
+            if let Ok(file) = self.move_file(id, FileState::Uploaded) {
+                file.uploaded_at_ms = Some(at_ms);
+                file.reason = None;
+                file.last_upload_error = None;
+                file.uncertain = false;
+                self.journal.push(JournalEntry::Uploaded {
+                    id,
+                    key: key.to_string(),
+                    at_ms,
+                });
+            }
+        }
+        self.close_batch_if_resolved();
     }
 
     /// A batch is over when the page resolved every file in it. All `Uploading` files belong to

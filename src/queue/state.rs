@@ -75,14 +75,17 @@ impl FileState {
     ///
     /// The moves into `Uploaded` from `Ready`, `Failed` and `Skipped` are late confirmations:
     /// the page finished an upload after we had stopped waiting for it (timeout, cancel). The file
-    /// *is* in iCloud Photos then, and recording that keeps us from sending it again. The plan
-    /// only allows them for files that were handed to the page at least once.
+    /// *is* in iCloud Photos then, and recording that keeps us from sending it again. So is the
+    /// move from `Queued`: a file restored from a journal that shows it handed to the page, whose
+    /// confirmation reached the upload memory but not the journal. The plan only allows them for
+    /// files that were handed to the page at least once.
     pub fn can_become(self, to: FileState) -> bool {
         use FileState::*;
         matches!(
             (self, to),
             (Queued, Converting)
                 | (Queued, Skipped)
+                | (Queued, Uploaded)
                 | (Converting, Ready)
                 | (Converting, Skipped)
                 | (Converting, Failed)

@@ -5,6 +5,11 @@
 //! Layout: `photolift.settings` (object), `photolift.up.<key>` = upload date (one entry per photo,
 //! so recording one upload never rewrites the others), `photolift.journal.meta` = {started, chunks}
 //! and `photolift.journal.<n>` = a chunk of journal entries (appended, never rewritten).
+//!
+//! An upload the page confirmed goes into the memory and the journal in one `set` (see
+//! [`append_journal`]): a reload between two writes would leave the memory saying "uploaded" while
+//! the journal says "handed to the page, never confirmed", and the resumed file would be skipped as
+//! uploaded before instead of counting as uploaded.
 
 use crate::queue::{JournalEntry, PlanConfig};
 use js_sys::{Array, Object, Promise, Reflect};
@@ -161,22 +166,6 @@ pub fn save_settings(settings: &Settings) {
     }
 }
 
-/// Remembers uploaded photos by content key, with the date they went up.
-pub fn remember_uploaded(entries: &[(String, String)]) {
-    if entries.is_empty() {
-        return;
-    }
-    let items = Object::new();
-    for (key, date) in entries {
-        let _ = Reflect::set(
-            &items,
-            &format!("{UPLOADED_PREFIX}{key}").into(),
-            &date.into(),
-        );
-    }
-    fire(storage_set(&items), "remembering uploads");
-}
-
 /// Forgets every uploaded photo (the user asked to).
 pub async fn forget_uploaded() -> Result<(), JsValue> {
     let all = JsFuture::from(storage_get(&JsValue::NULL)).await?;
@@ -191,13 +180,22 @@ pub async fn forget_uploaded() -> Result<(), JsValue> {
     Ok(())
 }
 
-/// Appends entries to the journal as a new chunk (one `set`, so meta and chunk land together).
+/// Appends entries to the journal as a new chunk, and remembers the uploads among them (by content
+/// key, with the date they went up) in the upload memory. One `set`, so meta, chunk and memory land
+/// together or not at all.
 pub fn append_journal(meta: &mut JournalMeta, entries: &[JournalEntry]) {
     if entries.is_empty() {
         return;
     }
     let mut write = || -> Result<Promise, JsValue> {
         let items = Object::new();
+        for (key, date) in entries.iter().filter_map(JournalEntry::remembered_upload) {
+            Reflect::set(
+                &items,
+                &format!("{UPLOADED_PREFIX}{key}").into(),
+                &date.into(),
+            )?;
+        }
         let chunk: Array = entries.iter().map(to_js).collect::<Result<_, _>>()?;
         Reflect::set(
             &items,

@@ -10,8 +10,7 @@ use crate::protocol::{
     BatchFile, Diagnostics, FromPage, FromWorker, PageOutcome, PageStatus, ToPage, ToWorker,
 };
 use crate::queue::{
-    report_csv, report_json, utc_date_from_ms, BatchNames, FileId, FileState, JournalEntry,
-    PlanState, Stats, UploadPlan,
+    report_csv, report_json, BatchNames, FileId, FileState, PlanState, Stats, UploadPlan,
 };
 use crate::web::i18n::text;
 use crate::web::messages::from_js;
@@ -648,21 +647,11 @@ impl Driver {
             .send_with(&ToPage::UploadBatch { batch, files }, buffers)
     }
 
-    /// Writes what the plan recorded to the journal, and uploads to the memory; drops the journal
-    /// once the upload it describes is over.
+    /// Writes what the plan recorded to the journal, and uploads to the memory (in the same
+    /// storage write); drops the journal once the upload it describes is over.
     fn persist(&mut self) {
         let entries = self.plan.take_journal();
         if !entries.is_empty() {
-            let uploaded: Vec<(String, String)> = entries
-                .iter()
-                .filter_map(|entry| match entry {
-                    JournalEntry::Uploaded { key, at_ms, .. } if !key.is_empty() => {
-                        Some((key.clone(), utc_date_from_ms(*at_ms)))
-                    }
-                    _ => None,
-                })
-                .collect();
-            store::remember_uploaded(&uploaded);
             let meta = self.journal.get_or_insert_with(|| JournalMeta {
                 started_ms: js_sys::Date::now(),
                 chunks: 0,
