@@ -43,7 +43,7 @@ build_wasm() {
   rm -rf "$out" && mkdir -p "$out"
   wasm-bindgen --target web --no-typescript --out-dir "$out" \
     target/wasm32-unknown-unknown/release/photolift.wasm
-  # npm's binaryen: Debian's wasm-opt (108) corrupts wasm-bindgen output (DESIGN.md §4).
+  # npm's binaryen: Debian's wasm-opt (108) corrupts wasm-bindgen output (measured: the module fails at init).
   node_modules/.bin/wasm-opt -O3 --enable-bulk-memory --enable-nontrapping-float-to-int \
     --enable-sign-ext --enable-mutable-globals --enable-reference-types \
     "$out/photolift_bg.wasm" -o "$out/photolift_bg.wasm"
@@ -98,6 +98,8 @@ run_tests() {
   # The dev profile (dependencies optimised, see Cargo.toml): a release build links every test
   # binary with LTO, which costs more than the tests themselves.
   cargo test
+  log "running the JavaScript unit tests (protocol drift, upload tracker)"
+  node --test tests/js/
   log "running the browser tests (Chromium, extension loaded, iCloud stand-in)"
   node --test --test-concurrency=1 tests/e2e/
 }

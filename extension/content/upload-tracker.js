@@ -48,8 +48,12 @@ globalThis.PhotoliftUploadTracker = (() => {
 
     function activity() {
       if (!batch) return;
+      batch.lastActivity = now();
+      tellPanelBusy();
+    }
+
+    function tellPanelBusy() {
       const at = now();
-      batch.lastActivity = at;
       if (at - batch.activitySentAt >= ACTIVITY_EVERY_MS) {
         batch.activitySentAt = at;
         send(P.FromPage.PAGE_ACTIVITY, { batch: batch.batch });
@@ -255,6 +259,9 @@ globalThis.PhotoliftUploadTracker = (() => {
       const at = now();
       if (!batch.recognised && at - batch.handedAt > UNRECOGNISED_AFTER_MS) {
         pageChanged(`no upload request photolift knows followed the hand-over of ${waiting.length} files`);
+      } else if (!batch.recognised) {
+        // Still judging the hand-over: the panel must not time its files out meanwhile.
+        tellPanelBusy();
       } else if (batch.recognised && inFlight === 0 && at - batch.lastActivity > QUIET_AFTER_MS) {
         for (const entry of waiting) settle(entry, P.PageOutcome.NEVER_STARTED);
       }

@@ -2,7 +2,7 @@
 //! resume journal.
 //!
 //! Pure: no browser, no I/O, no clock. The web shell passes the time in as `now_ms` and reports
-//! what workers and the page did; the plan answers what to do next. See DESIGN.md §1.
+//! what workers and the page did; the plan answers what to do next.
 
 mod batch;
 mod batch_names;

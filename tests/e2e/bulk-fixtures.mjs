@@ -284,3 +284,19 @@ export function assertServerHolds(standin, { count, names, sample = 6 }) {
     assert.equal(identify(received[i].bytes).format, 'JPEG', `${received[i].name} is a valid JPEG`);
   }
 }
+
+// The stand-in's request log (`state.attempts`) holds every request of the page's upload flow;
+// these kinds carried a photo's bytes: today's byte POST, the withdrawn single POST, an unknown flow's.
+const PHOTO_KINDS = new Set(['bytes', 'legacy', 'unknown']);
+
+/** The requests (from index `from` of the log on) that carried a photo's bytes. */
+export function photoUploads(standin, from = 0) {
+  return standin.state.attempts.slice(from).filter((a) => PHOTO_KINDS.has(a.kind));
+}
+
+/** The answers (from index `from` on) that said iCloud already had the photo: a putAsset 409 entry,
+ * or the withdrawn flow's HTTP 409. */
+export function alreadyThereAnswers(standin, from = 0) {
+  return standin.state.attempts.slice(from)
+    .filter((a) => a.status === 409 && (a.kind === 'putAssetEntry' || a.kind === 'legacy'));
+}

@@ -1,6 +1,6 @@
 // Bulk upload (issue 4), as a user lives it: a folder of years dropped into the panel, faults on the
 // way, a reload, the same photos twice, some damaged files. Every test drives the panel only through
-// its test contract (DESIGN.md §3) and checks both the SERVER (what the stand-in received) and the
+// its test contract (README) and checks both the SERVER (what the stand-in received) and the
 // panel's summary. Run: node --test --test-concurrency=1 tests/e2e/bulk.test.mjs (after ./build.sh).
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -8,7 +8,8 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import {
-  TEST_SETTINGS, allRows, assertServerHolds, baseName, configurePanel, corruptCopies, crc32, makeMixedFolder, waitUntil,
+  TEST_SETTINGS, allRows, alreadyThereAnswers, assertServerHolds, baseName, configurePanel, corruptCopies, crc32,
+  makeMixedFolder, photoUploads, waitUntil,
 } from './bulk-fixtures.mjs';
 import { EXTENSION_DIR, ROOT, identify, sha256, tempDir } from './fixtures.mjs';
 import { appFrame, useFreshBrowserPerTest } from './harness.mjs';
@@ -55,28 +56,46 @@ describe('bulk upload', () => {
 
   const filesInput = (panel) => panel.locator('input[data-testid=photolift-files]');
 
-  it('1,000 files (JPEG/PNG/HEIC) dropped as a folder: the server holds exactly 1,000, no two the same', { timeout: 170_000 }, async () => {
-    const folder = makeMixedFolder(join(env.fixtures.dir, 'Photos'), 1000, { heicShare: 0.2, pngShare: 0.2, extras: true });
-    const { panel } = await openPanel();
-    await panel.locator('input[data-testid=photolift-folder]').setInputFiles(folder.root);
+  // Faults spread over every request that decides a photo's fate: today's byte POSTs and putAsset
+  // entries (a registration refused as retryable inside a 200 answer), the withdrawn flow's POSTs.
+  const TEN_PERCENT_FAULTS = {
+    today: { bytes: { rate: 0.05, statuses: [500, 503], seed: 7 }, putAssetEntry: { rate: 0.05, status: 503, isRetryable: true, seed: 8 } },
+    legacy: { failures: { rate: 0.1, statuses: [500, 503], seed: 7 } },
+  };
 
-    const done = await waitForSummary(panel, (s) => s.total >= 1000 && s.uploaded + s.skipped + s.failed === s.total, 150_000);
-    assert.equal(done.uploaded, 1000, JSON.stringify(done));
-    assert.equal(done.failed, 0);
-    // notes.txt and .DS_Store are listed as skipped (or not listed); never uploaded, never failed.
-    assert.ok(done.total - 1000 === done.skipped && done.skipped <= 2, JSON.stringify(done));
-    assert.equal(done.state, 'done');
+  for (const protocol of ['today', 'legacy']) {
+    it(`1,000 files (JPEG/PNG/HEIC) dropped as a folder, ${protocol}'s upload flow with 10 % faults: every photo registered once, the panel's counts are the server's`, { timeout: 240_000 }, async () => {
+      const folder = makeMixedFolder(join(env.fixtures.dir, 'Photos'), 1000, { heicShare: 0.2, pngShare: 0.2, extras: true });
+      env.standin.setVariant({ protocol });
+      env.standin.setFaults(TEN_PERCENT_FAULTS[protocol]);
+      const { panel } = await openPanel();
+      await panel.locator('input[data-testid=photolift-folder]').setInputFiles(folder.root);
 
-    assertServerHolds(env.standin, { names: folder.uploadedNames });
-    assert.equal(env.standin.state.attempts.length, 1000, 'each file was sent once: no retries, no 409s');
-  });
+      const done = await waitForSummary(panel, (s) => s.total >= 1000 && s.uploaded + s.skipped + s.failed === s.total, 220_000);
+      const { received, attempts } = env.standin.state;
+      assert.ok(attempts.some((a) => a.status === 500 || a.status === 503), 'faults were injected');
+      // notes.txt and .DS_Store are listed as skipped (or not listed); never uploaded, never failed.
+      assert.ok(done.total - 1000 === done.skipped && done.skipped <= 2, JSON.stringify(done));
+      assert.equal(done.uploaded + done.failed, 1000, JSON.stringify(done));
+      assert.equal(done.uploaded, received.length, 'the summary says as many uploaded as the server registered');
+      assert.ok(received.every((r) => r.protocol === protocol), `registered through ${protocol}'s flow`);
+      assertServerHolds(env.standin, { count: done.uploaded });
+      const expected = new Set(folder.uploadedNames);
+      assert.ok(received.every((r) => expected.has(r.name)), 'only our files arrived');
+      // Three tries each at 10 %: a file that fails all three is rare, and says why.
+      const failedRows = (await allRows(panel)).filter((r) => r.state === 'failed');
+      assert.equal(failedRows.length, done.failed);
+      for (const row of failedRows) assert.match(row.message, /iCloud/, `${row.name} says why it failed`);
+      assert.equal(done.state, 'done');
+    });
+  }
 
   it('10 % of uploads fail (5xx) and some stall: every file ends uploaded or failed, none received twice, counts match the server', { timeout: 150_000 }, async () => {
     const folder = makeMixedFolder(env.fixtures.dir, 200, { prefix: 'FAULT_' });
     // The stand-in app has no upload timeout (no more does the real one, as far as we know), so an upload
     // stalled 'forever' would hold one of its three upload slots for good and, after three, no upload
     // could ever run again. Stalls here outlast the panel's 8 s upload timeout, then answer late.
-    env.standin.setFaults({ failures: { rate: 0.1, statuses: [500, 503], seed: 3 }, stallMs: 12_000, stallCount: 5 });
+    env.standin.setFaults({ ...TEN_PERCENT_FAULTS.today, stallMs: 12_000, stallCount: 5 });
     const { panel } = await openPanel();
     await filesInput(panel).setInputFiles(folder.paths);
 
@@ -120,10 +139,10 @@ describe('bulk upload', () => {
     assert.equal(await offer.isVisible(), false, 'the offer goes once the files are back');
     // Nothing done before the reload was redone: only the batch in flight at the reload may be sent
     // again (and the server answers those 409).
-    const sentAfter = env.standin.state.attempts.length - attemptsAtReload;
+    const sentAfter = photoUploads(env.standin, attemptsAtReload).length;
     assert.ok(sentAfter <= 300 - atReload + TEST_SETTINGS.batchSize,
       `${sentAfter} uploads after the reload, with ${atReload} already received`);
-    const resent = env.standin.state.attempts.filter((a) => a.status === 409).length;
+    const resent = alreadyThereAnswers(env.standin).length;
     assert.ok(resent <= TEST_SETTINGS.batchSize, `${resent} files were sent again`);
   });
 
@@ -134,7 +153,7 @@ describe('bulk upload', () => {
     const firstDone = await waitForSummary(first.panel, settled(300), 100_000);
     assert.equal(firstDone.uploaded, 300, JSON.stringify(firstDone));
     assertServerHolds(env.standin, { names: folder.uploadedNames });
-    const attemptsBefore = env.standin.state.attempts.length;
+    const uploadsBefore = photoUploads(env.standin).length;
 
     // Same browser session, a new tab: what is remembered lives in extension storage.
     await first.page.close();
@@ -149,7 +168,7 @@ describe('bulk upload', () => {
       assert.match(row.message, /already/i, `${row.name} says it is already uploaded`);
     }
     await new Promise((resolve) => setTimeout(resolve, 500));
-    assert.equal(env.standin.state.attempts.length, attemptsBefore, 'nothing was sent');
+    assert.equal(photoUploads(env.standin).length, uploadsBefore, 'nothing was sent');
     assert.equal(env.standin.state.received.length, 300);
   });
 

@@ -1,5 +1,5 @@
 // Starts Debian Chromium (optionally with the extension loaded) pointed at the iCloud stand-in,
-// driven by playwright-core. Facts this relies on (DESIGN.md §3): Playwright's `headless: true`
+// driven by playwright-core. Facts this relies on, measured here: Playwright's `headless: true`
 // on Chromium 156 is the new headless and loads extensions; /usr/lib/chromium/chromium starts
 // faster than the /usr/bin/chromium wrapper; the extension id depends on the folder's absolute
 // path, so it is read from the service worker's URL (or computed the way Chromium does).
@@ -168,4 +168,10 @@ export function useFreshBrowserPerTest(extensionDir, { prepare = async () => {},
     env.fixtures?.remove();
   });
   return env;
+}
+
+/** Signs in on the stand-in as a person does: Sign In, then Continue in Apple's sign-in frame. */
+export async function signInOnPage(page) {
+  await page.locator('main.SignInView button.SignInButton').click();
+  await page.frameLocator('iframe#aid-auth-widget-iFrame').locator('button#sign-in').click();
 }

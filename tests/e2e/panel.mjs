@@ -1,4 +1,4 @@
-// Reading the photolift panel through its test contract (DESIGN.md §3): iframe#photolift-panel,
+// Reading the photolift panel through its test contract (README, "The panel's test contract"): iframe#photolift-panel,
 // input[data-testid=photolift-files], [data-testid=photolift-file] rows, [data-testid=photolift-summary].
 
 /** The panel's frame inside the Photos page, once the panel has rendered. */

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { PHOTOS_URL } from '../standin/server.mjs';
 import {
-  TEST_SETTINGS, allRows, assertServerHolds, baseName, configurePanel, extensionWorker, makeMixedFolder, waitUntil,
+  TEST_SETTINGS, allRows, alreadyThereAnswers, assertServerHolds, baseName, configurePanel, extensionWorker,
+  makeMixedFolder, photoUploads, waitUntil,
 } from './bulk-fixtures.mjs';
 import { EXTENSION_DIR, tempDir } from './fixtures.mjs';
 import { appFrame, launch, useFreshBrowserPerTest } from './harness.mjs';
@@ -20,8 +21,6 @@ describe('resuming an interrupted upload', () => {
   });
   const { openPanel } = env;
 
-  /** Requests the stand-in received after `from` (its attempts log), by file name. */
-  const sentSince = (from) => env.standin.state.attempts.slice(from);
 
   it('a dropped folder, reloaded in the middle of 300 files: resumes at once, nothing picked again; the server ends with exactly 300, none twice', { timeout: 150_000 }, async () => {
     const folder = makeMixedFolder(join(env.fixtures.dir, 'Holiday'), 300, { prefix: 'DROP_' });
@@ -43,10 +42,10 @@ describe('resuming an interrupted upload', () => {
     assertServerHolds(env.standin, { names: folder.uploadedNames });
     assert.equal(await resumed.locator('[data-testid=photolift-resume]').isVisible(), false, 'nothing is asked for');
     // Only the batch in flight at the reload may be sent again (the server answers those 409).
-    const again = sentSince(attemptsAtReload);
+    const again = photoUploads(env.standin, attemptsAtReload);
     assert.ok(again.length <= 300 - atReload + TEST_SETTINGS.batchSize,
       `${again.length} uploads after the reload, with ${atReload} already received`);
-    assert.ok(again.filter((a) => a.status === 409).length <= TEST_SETTINGS.batchSize);
+    assert.ok(alreadyThereAnswers(env.standin, attemptsAtReload).length <= TEST_SETTINGS.batchSize);
   });
 
   it('a dropped folder, tab closed in the middle, reopened from the toolbar: resumes at once; exactly 120 on the server', { timeout: 120_000 }, async () => {
@@ -114,6 +113,9 @@ describe('resuming an interrupted upload', () => {
 
   it('a second iCloud Photos tab waits while the first uploads, then takes over when it closes: exactly 200 on the server, none twice', { timeout: 150_000 }, async () => {
     const folder = makeMixedFolder(join(env.fixtures.dir, 'Shared'), 200, { prefix: 'TWO_TABS_' });
+    // A slow line, so that the first tab is surely still uploading when it closes (a second tab and
+    // its panel take seconds to load).
+    env.standin.setFaults({ bandwidthBytesPerSec: 100_000 });
     const first = await openPanel();
     await dropOnPanel(first.page, first.panel, [folder.root]);
     await waitUntil(() => env.standin.state.received.length >= 40, { timeout: 60_000, interval: 25, what: '40 received' });
@@ -127,14 +129,16 @@ describe('resuming an interrupted upload', () => {
     assert.match(await elsewhere.innerText(), /another iCloud Photos tab/);
     assert.equal(await waitingPanel.locator('[data-testid=photolift-summary]').count(), 0, 'no second upload engine');
 
+    assert.ok(env.standin.state.received.length < 200, 'the first tab is still uploading');
     await first.page.close();
+    env.standin.setFaults({});
     const atClose = env.standin.state.attempts.length;
     const panel = await panelFrame(second);
     await elsewhere.waitFor({ state: 'detached', timeout: 10_000 });
     const done = await waitForSummary(panel, settled(200), 110_000);
     assert.deepEqual({ ...done, state: undefined }, { total: 200, uploaded: 200, skipped: 0, failed: 0, state: undefined });
     assertServerHolds(env.standin, { names: folder.uploadedNames });
-    const resent = sentSince(atClose).filter((a) => a.status === 409).length;
+    const resent = alreadyThereAnswers(env.standin, atClose).length;
     assert.ok(resent <= TEST_SETTINGS.batchSize, `${resent} sent again`);
   });
 

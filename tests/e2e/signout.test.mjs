@@ -9,7 +9,7 @@ import { before, describe, it } from 'node:test';
 import { PHOTOS_URL } from '../standin/server.mjs';
 import { TEST_SETTINGS, assertServerHolds, configurePanel, makeMixedFolder, waitUntil } from './bulk-fixtures.mjs';
 import { EXTENSION_DIR } from './fixtures.mjs';
-import { appFrame, useStandinWithExtension } from './harness.mjs';
+import { appFrame, signInOnPage, useStandinWithExtension } from './harness.mjs';
 import { dropOnPanel, panelFrame, summary, waitForSummary } from './panel.mjs';
 
 describe('signed out or unavailable', () => {
@@ -27,8 +27,8 @@ describe('signed out or unavailable', () => {
     await panel.locator('input[data-testid=photolift-files]').setInputFiles(folder.paths);
 
     await waitUntil(() => standin.state.received.length >= 50, { timeout: 60_000, interval: 25, what: '50 received' });
-    standin.signOut();
-    // The app's next request gets 401 and the shell shows its sign-in view in place of the app.
+    standin.signOut({ status: 421 }); // how iCloud answers an expired session today (401 too)
+    // The app's next request gets 421 and the shell shows its sign-in view in place of the app.
     await page.locator('main.SignInView button.SignInButton').waitFor({ timeout: 10_000 });
     const atSignOut = standin.state.received.length;
 
@@ -43,7 +43,7 @@ describe('signed out or unavailable', () => {
     assert.equal(standin.state.received.length, atSignOut, 'nothing stored while signed out');
     assert.equal((await summary(panel)).failed, 0, 'no file failed because of the sign-out');
 
-    await page.click('button.SignInButton');
+    await signInOnPage(page);
     await appFrame(page);
     assert.equal(await page.evaluate(() => window.__sameDocument), true, 'the page was not reloaded');
     const done = await waitForSummary(panel, (s) => s.total === 150 && s.uploaded + s.skipped + s.failed === 150, 80_000);

@@ -217,6 +217,7 @@ describe('a page that uploads in a way photolift does not know', () => {
     clock += Tracker.UNRECOGNISED_AFTER_MS - 1;
     tracker.tick();
     assert.equal(sent.filter((m) => m.type === P.FromPage.PAGE_CHANGED).length, 0);
+    assert.ok(sent.some((m) => m.type === P.FromPage.PAGE_ACTIVITY), 'while it judges, the panel times nothing out');
     clock += 2;
     tracker.tick();
     const changed = sent.filter((m) => m.type === P.FromPage.PAGE_CHANGED);

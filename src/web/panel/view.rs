@@ -1,5 +1,5 @@
 //! The panel's DOM: built once, then updated from the driver's views. The `data-testid` hooks are
-//! a stable contract for tests (DESIGN.md §3): `photolift-files`, `photolift-folder`,
+//! a stable contract for tests (README, "The panel's test contract"): `photolift-files`, `photolift-folder`,
 //! `photolift-notice`, `photolift-file` rows with `data-name`, `data-state` and a `.message`,
 //! `photolift-summary` with its counts, `photolift-controls` and `photolift-resume`.
 //!

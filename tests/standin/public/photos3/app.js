@@ -1,4 +1,4 @@
-// Stand-in for Apple's Photos web app, behaving as the real one is believed to (DESIGN.md §2):
+// Stand-in for Apple's Photos web app, behaving as the real one is believed to (README, "What we know of the page"):
 // - a sidebar (Library, Memories, Albums); only the Library view has the Upload button, the
 //   grid and drop-to-upload; the variant's startView says where the app opens;
 // - the Upload toolbar button MOUNTS a hidden <input type=file multiple> and clicks it;
