@@ -3,8 +3,9 @@
 //! and in tests.
 //!
 //! One file per job: `sniff` (what is this file), `limits` (refuse pixel bombs before
-//! allocating), `decode` (upright RGB), `metadata` and `exif` (what travels to the JPEG),
-//! `jpeg` (encode), `error` (what the user is told).
+//! allocating), `decode` (RGB), `orientation` (which way up, the one rule for every format),
+//! `metadata` and `exif` (what travels to the JPEG), `jpeg` (encode), `error` (what the user is
+//! told).
 
 mod decode;
 mod error;
@@ -12,6 +13,7 @@ mod exif;
 mod jpeg;
 mod limits;
 mod metadata;
+mod orientation;
 mod sniff;
 
 use serde::Serialize;
