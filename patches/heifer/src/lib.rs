@@ -769,13 +769,21 @@ fn decode_overlay<S: Sample>(
     let bit_depth = images.iter().map(|i| i.bit_depth).max().unwrap_or(8);
     // canvas_fill_value is given on 16 bits.
     let scale = |v: u16| ((u32::from(v) * ((1u32 << bit_depth) - 1) + 32767) / 65535) as u16;
-    let mut canvas = Image::filled_samples(w, h, bit_depth, fill.map(|v| S::from_u16(scale(v))));
-    canvas.has_alpha = fill[3] != 65535;
+    // Composed as libheif composes it (and as every HEIF viewer built on it shows it): the canvas
+    // is opaque, of the fill colour (libheif gives the canvas no alpha plane, so the fill's alpha
+    // is not used), and each input is blended over it by its own alpha. The result is opaque;
+    // an alpha plane of the overlay item itself is attached by the caller like any derived
+    // image's. Keeping the fill's alpha instead made a transparent canvas (and double-blended
+    // edges) where libheif shows the fill colour.
+    let opaque = (1u16 << bit_depth) - 1;
+    let [r, g, b, _] = fill.map(scale);
+    let rgba = [r, g, b, opaque].map(S::from_u16);
+    let mut canvas = Image::filled_samples(w, h, bit_depth, rgba);
     for (img, (x, y)) in images.iter().zip(offsets) {
         canvas.draw(img, x, y);
     }
-    let opaque = canvas.max_value();
-    canvas.has_alpha = canvas.data.chunks_exact(4).any(|p| p[3].to_u16() != opaque);
+    // Blending over an opaque canvas keeps it opaque.
+    canvas.has_alpha = false;
     Ok(canvas)
 }
 
