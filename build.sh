@@ -86,7 +86,7 @@ run_tests() {
   cargo fmt --check
   cargo clippy --all-targets -- -D warnings
   cargo clippy --lib --target wasm32-unknown-unknown -- -D warnings
-  log "installing the reference libheif for the HEIC tests (pillow-heif, tests/reference)"
+  log "installing the reference decoders for the tests (pillow-heif, gainmap-js: tests/reference)"
   tests/reference/install.sh
   log "running the Rust tests"
   # The dev profile (dependencies optimised, see Cargo.toml): a release build links every test

@@ -8,6 +8,7 @@ use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader};
 
 use super::error::ConvertError;
 use super::exif::orientation_tag;
+use super::gain_map::{self, GainMap};
 use super::limits::{check_pixel_budget, image_limits};
 use super::metadata::SourceMetadata;
 use super::orientation;
@@ -19,6 +20,8 @@ pub(crate) struct Decoded {
     pub width: u32,
     pub height: u32,
     pub metadata: SourceMetadata,
+    /// The HDR gain map, upright like `rgb`, when asked for and the photo has one.
+    pub gain_map: Option<GainMap>,
 }
 
 /// Decodes an image format `sniff_format` recognised (not JPEG, AVIF, video or unknown).
@@ -26,9 +29,10 @@ pub(crate) fn decode(
     format: Format,
     bytes: &[u8],
     max_pixels: u64,
+    want_gain_map: bool,
 ) -> Result<Decoded, ConvertError> {
     match format {
-        Format::Heic => decode_heif(bytes, max_pixels),
+        Format::Heic => decode_heif(bytes, max_pixels, want_gain_map),
         Format::Png => decode_with_image(format, ImageFormat::Png, bytes, max_pixels),
         Format::WebP => decode_with_image(format, ImageFormat::WebP, bytes, max_pixels),
         Format::Gif => decode_with_image(format, ImageFormat::Gif, bytes, max_pixels),
@@ -51,7 +55,11 @@ fn damaged(format: Format, detail: impl ToString) -> ConvertError {
 
 /// HEIC: heifer crops and applies `irot`/`imir` itself; a file without them is turned by its
 /// EXIF Orientation (`orientation.rs` has the rule).
-fn decode_heif(bytes: &[u8], max_pixels: u64) -> Result<Decoded, ConvertError> {
+fn decode_heif(
+    bytes: &[u8],
+    max_pixels: u64,
+    want_gain_map: bool,
+) -> Result<Decoded, ConvertError> {
     // Web workers have no threads in wasm32; tiles decode one after another.
     let options = heifer::Options {
         max_threads: 1,
@@ -83,7 +91,13 @@ fn decode_heif(bytes: &[u8], max_pixels: u64) -> Result<Decoded, ConvertError> {
         image.height,
         turn,
     )?;
+    let gain_map = if want_gain_map {
+        gain_map::from_heic(bytes, max_pixels, turn)?
+    } else {
+        None
+    };
     Ok(Decoded {
+        gain_map,
         rgb,
         width,
         height,
@@ -199,6 +213,7 @@ fn decode_with_image(
         orientation::to_apply(false, exif_orientation),
     )?;
     Ok(Decoded {
+        gain_map: None,
         rgb,
         width,
         height,

@@ -15,7 +15,7 @@
 //! `exif.rs` and `metadata.rs` then write Orientation 1, so no viewer turns the pixels again.
 
 use image::metadata::Orientation;
-use image::{DynamicImage, RgbImage};
+use image::{DynamicImage, GrayImage, RgbImage};
 
 use super::error::ConvertError;
 
@@ -48,6 +48,25 @@ pub(crate) fn turn_upright(
     image.apply_orientation(orientation);
     let (width, height) = (image.width(), image.height());
     Ok((image.into_rgb8().into_raw(), width, height))
+}
+
+/// Packed 8-bit grey (a gain map) turned the same way as its picture.
+pub(crate) fn turn_grey_upright(
+    grey: Vec<u8>,
+    width: u32,
+    height: u32,
+    orientation: Orientation,
+) -> Result<(Vec<u8>, u32, u32), ConvertError> {
+    if orientation == Orientation::NoTransforms {
+        return Ok((grey, width, height));
+    }
+    let buffer = GrayImage::from_raw(width, height, grey).ok_or_else(|| ConvertError::Encode {
+        detail: "decoded gain map does not match its size".into(),
+    })?;
+    let mut image = DynamicImage::ImageLuma8(buffer);
+    image.apply_orientation(orientation);
+    let (width, height) = (image.width(), image.height());
+    Ok((image.into_luma8().into_raw(), width, height))
 }
 
 #[cfg(test)]
