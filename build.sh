@@ -94,6 +94,8 @@ run_tests() {
   cargo fmt --check
   cargo clippy --all-targets -- -D warnings
   cargo clippy --lib --target wasm32-unknown-unknown -- -D warnings
+  log "installing the reference decoders for the tests (pillow-heif, gainmap-js: tests/reference)"
+  tests/reference/install.sh
   log "running the Rust tests"
   # The dev profile (dependencies optimised, see Cargo.toml): a release build links every test
   # binary with LTO, which costs more than the tests themselves.

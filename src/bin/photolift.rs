@@ -1,7 +1,7 @@
 //! Native CLI on the same conversion core as the extension:
 //!
 //! ```text
-//! photolift convert FILE... --out DIR [--quality N] [--no-date-rescue] [--json]
+//! photolift convert FILE... --out DIR [--quality N] [--no-date-rescue] [--no-hdr] [--json]
 //! ```
 //!
 //! Writes `NAME.jpg` into DIR for each photo (a JPEG is copied byte for byte, a video keeps its
@@ -21,13 +21,14 @@ use photolift::convert::{
 use serde::Serialize;
 
 const USAGE: &str =
-    "usage: photolift convert FILE... --out DIR [--quality N] [--no-date-rescue] [--json]";
+    "usage: photolift convert FILE... --out DIR [--quality N] [--no-date-rescue] [--no-hdr] [--json]";
 
 struct Args {
     inputs: Vec<PathBuf>,
     out_dir: PathBuf,
     quality: u8,
     date_rescue: bool,
+    hdr_gain_map: bool,
     json: bool,
 }
 
@@ -85,6 +86,7 @@ fn parse_args(args: &[String]) -> Result<Args, String> {
         out_dir: PathBuf::new(),
         quality: ConvertOptions::default().quality,
         date_rescue: true,
+        hdr_gain_map: true,
         json: false,
     };
     let mut out_dir = None;
@@ -101,6 +103,7 @@ fn parse_args(args: &[String]) -> Result<Args, String> {
                     .ok_or_else(|| format!("--quality must be 1 to 100, not {value:?}"))?;
             }
             "--no-date-rescue" => parsed.date_rescue = false,
+            "--no-hdr" => parsed.hdr_gain_map = false,
             "--json" => parsed.json = true,
             flag if flag.starts_with("--") => return Err(format!("unknown option {flag}")),
             file => parsed.inputs.push(file.into()),
@@ -129,6 +132,7 @@ fn try_convert_one(input: &Path, args: &Args, report: &mut FileReport) -> Result
     let options = ConvertOptions {
         quality: args.quality,
         date_rescue: args.date_rescue,
+        hdr_gain_map: args.hdr_gain_map,
         last_modified_ms: modified_ms(input),
         ..ConvertOptions::default()
     };

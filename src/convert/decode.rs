@@ -7,8 +7,11 @@ use std::io::Cursor;
 use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader};
 
 use super::error::ConvertError;
+use super::exif::orientation_tag;
+use super::gain_map::{self, GainMap};
 use super::limits::{check_pixel_budget, image_limits};
 use super::metadata::SourceMetadata;
+use super::orientation;
 use super::sniff::Format;
 
 /// Decoded pixels, upright, as packed RGB, with the source's metadata.
@@ -17,6 +20,8 @@ pub(crate) struct Decoded {
     pub width: u32,
     pub height: u32,
     pub metadata: SourceMetadata,
+    /// The HDR gain map, upright like `rgb`, when asked for and the photo has one.
+    pub gain_map: Option<GainMap>,
 }
 
 /// Decodes an image format `sniff_format` recognised (not JPEG, AVIF, video or unknown).
@@ -24,9 +29,10 @@ pub(crate) fn decode(
     format: Format,
     bytes: &[u8],
     max_pixels: u64,
+    want_gain_map: bool,
 ) -> Result<Decoded, ConvertError> {
     match format {
-        Format::Heic => decode_heif(bytes, max_pixels),
+        Format::Heic => decode_heif(bytes, max_pixels, want_gain_map),
         Format::Png => decode_with_image(format, ImageFormat::Png, bytes, max_pixels),
         Format::WebP => decode_with_image(format, ImageFormat::WebP, bytes, max_pixels),
         Format::Gif => decode_with_image(format, ImageFormat::Gif, bytes, max_pixels),
@@ -47,8 +53,13 @@ fn damaged(format: Format, detail: impl ToString) -> ConvertError {
     }
 }
 
-/// HEIC: heifer applies `irot`/`imir` and crops itself, so the result is upright.
-fn decode_heif(bytes: &[u8], max_pixels: u64) -> Result<Decoded, ConvertError> {
+/// HEIC: heifer crops and applies `irot`/`imir` itself; a file without them is turned by its
+/// EXIF Orientation (`orientation.rs` has the rule).
+fn decode_heif(
+    bytes: &[u8],
+    max_pixels: u64,
+    want_gain_map: bool,
+) -> Result<Decoded, ConvertError> {
     // Web workers have no threads in wasm32; tiles decode one after another.
     let options = heifer::Options {
         max_threads: 1,
@@ -70,11 +81,26 @@ fn decode_heif(bytes: &[u8], max_pixels: u64) -> Result<Decoded, ConvertError> {
         }
     }
     .map_err(heif_error)?;
-    let rgb = flatten_rgba_on_white(image.data, image.has_alpha);
+    let turn = orientation::to_apply(
+        has_container_transform(bytes),
+        metadata.exif.as_deref().and_then(orientation_tag),
+    );
+    let (rgb, width, height) = orientation::turn_upright(
+        flatten_rgba_on_white(image.data, image.has_alpha),
+        image.width,
+        image.height,
+        turn,
+    )?;
+    let gain_map = if want_gain_map {
+        gain_map::from_heic(bytes, max_pixels, turn)?
+    } else {
+        None
+    };
     Ok(Decoded {
+        gain_map,
         rgb,
-        width: image.width,
-        height: image.height,
+        width,
+        height,
         metadata: SourceMetadata {
             exif: metadata.exif,
             exif_is_tiff_file: false,
@@ -84,6 +110,18 @@ fn decode_heif(bytes: &[u8], max_pixels: u64) -> Result<Decoded, ConvertError> {
     })
 }
 
+/// Whether the image heifer decodes carries its own rotation or mirror (`irot`, `imir`).
+fn has_container_transform(bytes: &[u8]) -> bool {
+    use heifer::heifer_isobmff::boxes::Property;
+    let Ok(file) = heifer::heifer_isobmff::HeifFile::parse(bytes) else {
+        return false;
+    };
+    let Ok(mut properties) = file.item_properties(heifer::primary_image_id(&file)) else {
+        return false;
+    };
+    properties.any(|p| matches!(p, Property::Rotation(_) | Property::Mirror(_)))
+}
+
 /// The colour primaries and transfer characteristics a HEIF's primary image declares, as
 /// heifer's sRGB conversion reads them: the `nclx` property of the item, else of its first
 /// tile, else the HEVC VUI of that coded item. `None` when nothing is declared or readable.
@@ -91,7 +129,7 @@ fn declared_colour(bytes: &[u8]) -> Option<(u16, u16)> {
     use heifer::heifer_hevc_dec::{nal::NalUnit, params::ParameterSets};
     use heifer::heifer_isobmff::boxes::{ColorInfo, Property};
     let file = heifer::heifer_isobmff::HeifFile::parse(bytes).ok()?;
-    let mut item = file.primary_id;
+    let mut item = heifer::primary_image_id(&file);
     for _ in 0..4 {
         let nclx = file.item_properties(item).ok()?.find_map(|p| match p {
             Property::Color(ColorInfo::Nclx {
@@ -157,12 +195,10 @@ fn decode_with_image(
     let icc = decoder.icc_profile().ok().flatten();
     let xmp = decoder.xmp_metadata().ok().flatten();
     let exif = decoder.exif_metadata().ok().flatten();
-    let orientation = decoder
-        .orientation()
-        .unwrap_or(image::metadata::Orientation::NoTransforms);
-    let mut image =
+    // The EXIF Orientation (PNG `eXIf`, WebP `EXIF`, TIFF's tag); these formats have no other.
+    let exif_orientation = decoder.orientation().ok().map(|o| u16::from(o.to_exif()));
+    let image =
         DynamicImage::from_decoder(decoder).map_err(|e| image_error(format, e, max_pixels))?;
-    image.apply_orientation(orientation);
 
     // TIFF keeps its EXIF tags in the image's own IFD: the whole file is the EXIF source.
     let (exif, exif_is_tiff_file) = match (format, exif) {
@@ -170,8 +206,15 @@ fn decode_with_image(
         (_, exif) => (exif.map(strip_exif_header), false),
     };
     let (width, height) = (image.width(), image.height());
+    let (rgb, width, height) = orientation::turn_upright(
+        to_rgb8_on_white(image),
+        width,
+        height,
+        orientation::to_apply(false, exif_orientation),
+    )?;
     Ok(Decoded {
-        rgb: to_rgb8_on_white(image),
+        gain_map: None,
+        rgb,
         width,
         height,
         metadata: SourceMetadata {

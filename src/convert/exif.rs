@@ -98,6 +98,16 @@ pub(crate) fn prepare_exif(request: &ExifRequest<'_>) -> PreparedExif {
     }
 }
 
+/// The primary image's Orientation tag (IFD0), if the block has a readable one.
+pub(crate) fn orientation_tag(tiff: &[u8]) -> Option<u16> {
+    parse_fields(tiff)?
+        .iter()
+        .find(|f| f.tag == Tag::Orientation && f.ifd_num == In::PRIMARY)?
+        .value
+        .get_uint(0)
+        .and_then(|v| u16::try_from(v).ok())
+}
+
 /// True when the EXIF block has a DateTimeOriginal tag.
 #[cfg(test)]
 pub(crate) fn has_date_time_original(tiff: &[u8]) -> bool {

@@ -14,6 +14,7 @@
 use jpeg_encoder::{ChromaSubsamplingMethod, ColorType, Encoder, SamplingFactor};
 
 use super::error::ConvertError;
+use super::gain_map::{self, GainMap, ISO_NAMESPACE};
 use super::limits::JPEG_MAX_SIDE;
 use super::metadata::{OutputMetadata, XMP_HEADER};
 
@@ -57,6 +58,35 @@ pub(crate) fn encode_jpeg(
     }
     encoder
         .encode(rgb, w16, h16, ColorType::Rgb)
+        .map_err(encode_error)?;
+    Ok(out)
+}
+
+/// Encodes a gain map as the grey JPEG that follows the primary image, with its metadata: the
+/// Ultra HDR XMP (APP1) and ISO 21496-1 (APP2).
+pub(crate) fn encode_gain_map(map: &GainMap, quality: u8) -> Result<Vec<u8>, ConvertError> {
+    let too_large = || ConvertError::TooLargeForJpeg {
+        width: map.width,
+        height: map.height,
+    };
+    let (w16, h16) = (
+        u16::try_from(map.width).map_err(|_| too_large())?,
+        u16::try_from(map.height).map_err(|_| too_large())?,
+    );
+    let encode_error = |e: jpeg_encoder::EncodingError| ConvertError::Encode {
+        detail: e.to_string(),
+    };
+    let mut out = Vec::with_capacity(map.grey.len() / 4);
+    let mut encoder = Encoder::new(&mut out, quality.clamp(1, 100));
+    encoder.set_optimized_huffman_tables(false);
+    let mut xmp = XMP_HEADER.to_vec();
+    xmp.extend_from_slice(&gain_map::gain_map_xmp(map.max_log2));
+    encoder.add_app_segment(1, xmp).map_err(encode_error)?;
+    let mut iso = ISO_NAMESPACE.to_vec();
+    iso.extend_from_slice(&gain_map::iso_metadata(map.max_log2));
+    encoder.add_app_segment(2, iso).map_err(encode_error)?;
+    encoder
+        .encode(&map.grey, w16, h16, ColorType::Luma)
         .map_err(encode_error)?;
     Ok(out)
 }

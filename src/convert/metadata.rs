@@ -32,7 +32,7 @@ pub(crate) struct OutputMetadata {
 
 /// Room for the XMP packet in one APP1 segment: 65,533 bytes less the 29-byte namespace header.
 /// Larger packets need "extended XMP", which few readers support; they are left out.
-const MAX_XMP_BYTES: usize = 65_533 - XMP_HEADER.len();
+pub(crate) const MAX_XMP_BYTES: usize = 65_533 - XMP_HEADER.len();
 pub(crate) const XMP_HEADER: &[u8] = b"http://ns.adobe.com/xap/1.0/\0";
 
 /// Decides what goes into the JPEG.
@@ -63,6 +63,8 @@ pub(crate) fn carry_metadata(
             icc: icc.is_some(),
             xmp: xmp.is_some(),
             date_rescued: exif.date_rescued,
+            // Set by `convert` once the gain map is written.
+            hdr_gain_map: false,
         },
         exif: exif.tiff,
         xmp,

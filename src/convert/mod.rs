@@ -3,15 +3,19 @@
 //! and in tests.
 //!
 //! One file per job: `sniff` (what is this file), `limits` (refuse pixel bombs before
-//! allocating), `decode` (upright RGB), `metadata` and `exif` (what travels to the JPEG),
-//! `jpeg` (encode), `error` (what the user is told).
+//! allocating), `decode` (RGB), `orientation` (which way up, the one rule for every format),
+//! `metadata` and `exif` (what travels to the JPEG), `gain_map` and `mpf` (an HDR photo's gain
+//! map), `jpeg` (encode), `error` (what the user is told).
 
 mod decode;
 mod error;
 mod exif;
+mod gain_map;
 mod jpeg;
 mod limits;
 mod metadata;
+mod mpf;
+mod orientation;
 mod sniff;
 
 use serde::Serialize;
@@ -30,6 +34,9 @@ pub struct ConvertOptions {
     pub date_rescue: bool,
     /// The file's modification time, in ms since the Unix epoch (UTC).
     pub last_modified_ms: Option<i64>,
+    /// Keep an HDR photo's gain map (iPhone HEIC) as an ISO 21496-1 gain map in the JPEG, so
+    /// HDR screens show its highlights; off writes the SDR picture alone (the same pixels).
+    pub hdr_gain_map: bool,
 }
 
 impl Default for ConvertOptions {
@@ -39,6 +46,7 @@ impl Default for ConvertOptions {
             max_pixels: 250_000_000,
             date_rescue: true,
             last_modified_ms: None,
+            hdr_gain_map: true,
         }
     }
 }
@@ -73,6 +81,8 @@ pub struct KeptMetadata {
     pub xmp: bool,
     /// A capture date was written from the file's modification time.
     pub date_rescued: bool,
+    /// The photo's HDR gain map travels as an ISO 21496-1 gain map (a second, indexed JPEG).
+    pub hdr_gain_map: bool,
 }
 
 /// Converts one file to JPEG, or says to upload it as it is.
@@ -94,21 +104,40 @@ pub fn convert(input: &[u8], options: &ConvertOptions) -> Result<Conversion, Con
     if let Some((width, height)) = limits::declared_dimensions(format, input) {
         limits::check_pixel_budget(width, height, options.max_pixels)?;
     }
-    let decoded = decode::decode(format, input, options.max_pixels)?;
+    let decoded = decode::decode(format, input, options.max_pixels, options.hdr_gain_map)?;
     let rescue_date_ms = options.last_modified_ms.filter(|_| options.date_rescue);
-    let metadata = metadata::carry_metadata(
+    let mut metadata = metadata::carry_metadata(
         decoded.metadata,
         rescue_date_ms,
         decoded.width,
         decoded.height,
     );
-    let bytes = jpeg::encode_jpeg(
+    let gain_map = match &decoded.gain_map {
+        Some(map) => Some(jpeg::encode_gain_map(map, options.quality)?),
+        None => None,
+    };
+    if let Some(gain_map) = &gain_map {
+        // The Ultra HDR directory joins the photo's own XMP; if that no longer fits one segment,
+        // the photo's XMP stays as it was (readers then go by the ISO 21496-1 segments alone).
+        let xmp = gain_map::primary_xmp(metadata.xmp.as_deref(), gain_map.len());
+        if xmp.len() <= metadata::MAX_XMP_BYTES {
+            metadata.xmp = Some(xmp);
+        }
+    }
+    let primary = jpeg::encode_jpeg(
         &decoded.rgb,
         decoded.width,
         decoded.height,
         options.quality,
         &metadata,
     )?;
+    let bytes = match &gain_map {
+        Some(gain_map) => mpf::join(&primary, gain_map).ok_or_else(|| ConvertError::Encode {
+            detail: "could not index the HDR gain map".into(),
+        })?,
+        None => primary,
+    };
+    metadata.kept.hdr_gain_map = gain_map.is_some();
     Ok(Conversion::Converted(Jpeg {
         bytes,
         width: decoded.width,
@@ -129,7 +158,7 @@ pub fn decode_rgb8(
     if let Some((width, height)) = limits::declared_dimensions(format, input) {
         limits::check_pixel_budget(width, height, options.max_pixels)?;
     }
-    let decoded = decode::decode(format, input, options.max_pixels)?;
+    let decoded = decode::decode(format, input, options.max_pixels, false)?;
     Ok((decoded.width, decoded.height, decoded.rgb))
 }
 

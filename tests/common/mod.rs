@@ -10,6 +10,8 @@ use std::process::Command;
 
 use photolift::convert::Jpeg;
 
+pub mod reference;
+
 /// Whether `tool` is on PATH; says so when it is not (the test then passes: CI installs them).
 pub fn have(tool: &str) -> bool {
     let found = std::env::var_os("PATH")
