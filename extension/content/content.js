@@ -121,8 +121,25 @@
     if (!progress) pageTitle = null;
   }
 
+  // The Photos app is there, signed in, yet shows no upload control photolift knows (no Upload
+  // button, no Library to open) for this long: the page has changed, not loaded slowly.
+  const NO_UPLOAD_CONTROL_MS = 40_000;
+  let withoutUploadControlSince = 0;
+
+  function checkUploadControl(status) {
+    const appShown = status === P.PageStatus.LOADING && site.findAppDocument(document);
+    if (!appShown) {
+      withoutUploadControlSince = 0;
+    } else if (!withoutUploadControlSince) {
+      withoutUploadControlSince = Date.now();
+    } else if (Date.now() - withoutUploadControlSince > NO_UPLOAD_CONTROL_MS && !tracker.hasChanged) {
+      tracker.pageChanged('the Photos app shows no upload control photolift knows');
+    }
+  }
+
   function reportStatus(force = false) {
     const status = learnedStatus || site.pageStatus(document);
+    checkUploadControl(status);
     if (force || status !== lastStatus) {
       // The app went away (signed out, reloading): its uploads in flight died with it. Another
       // view of the app (Albums) goes on uploading.

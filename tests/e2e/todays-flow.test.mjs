@@ -228,6 +228,15 @@ describe("iCloud Photos as it uploads today", () => {
     assert.equal(env.standin.state.received.length, 3);
   });
 
+  it('an app frame created blank and navigated to Photos afterwards: the panel finds the app and the photos arrive', { timeout: 90_000 }, async () => {
+    env.standin.setVariant({ appFrame: 'navigate' });
+    const folder = makeMixedFolder(join(env.fixtures.dir, 'navigate'), 3, { prefix: 'NAVIGATE_' });
+    const { panel } = await openPanel();
+    await pick(panel, folder.paths);
+    assert.equal((await waitForSummary(panel, settled(3), 60_000)).uploaded, 3);
+    assert.equal(env.standin.state.received.length, 3);
+  });
+
   it('a page that uploads in a way photolift does not know: page-changed within 60 s, nothing failed or remembered, diagnostics leak nothing', { timeout: 120_000 }, async () => {
     env.standin.setVariant({ protocol: 'unknown' });
     await env.browser.context.addCookies([{ name: 'X-APPLE-WEBAUTH-TOKEN', value: 'COOKIE-SECRET-1234', domain: '.icloud.com', path: '/', secure: true }]);
@@ -258,5 +267,21 @@ describe("iCloud Photos as it uploads today", () => {
     await new Promise((resolve) => setTimeout(resolve, 3000));
     assert.equal(photoUploads(env.standin).length, uploads);
     assert.equal((await summary(panel)).state, 'page-changed');
+  });
+
+  it('an app that offers no upload control photolift knows: page-changed, nothing handed over, nothing failed', { timeout: 90_000 }, async () => {
+    const folder = makeMixedFolder(join(env.fixtures.dir, 'nocontrol'), 2, { prefix: 'NOCONTROL_' });
+    const { page, panel } = await openPanel();
+    // The page as a future version might ship it: no Upload button, no Library to open.
+    await (await appFrame(page)).evaluate(() => {
+      const strip = () => document.querySelectorAll('[class*="UploadButton"], nav').forEach((el) => el.remove());
+      strip();
+      new MutationObserver(strip).observe(document.documentElement, { childList: true, subtree: true });
+    });
+    await pick(panel, folder.paths);
+    const changed = await waitForSummary(panel, (s) => s.state === 'page-changed', 60_000);
+    assert.deepEqual({ uploaded: changed.uploaded, failed: changed.failed }, { uploaded: 0, failed: 0 });
+    assert.match(await panel.locator('[data-testid=photolift-diagnostics]').textContent(), /NO\s+upload button/);
+    assert.equal(photoUploads(env.standin).length, 0, 'nothing was handed over');
   });
 });
