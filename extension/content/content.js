@@ -141,9 +141,10 @@
     const status = learnedStatus || site.pageStatus(document);
     checkUploadControl(status);
     if (force || status !== lastStatus) {
-      // The app went away (signed out, reloading): its uploads in flight died with it. Another
-      // view of the app (Albums) goes on uploading.
-      if (status !== P.PageStatus.READY && status !== P.PageStatus.OTHER_VIEW) tracker.abandon();
+      // The session ended or the app went away (reloading): its uploads in flight died with it.
+      // An app that is still there (another view, a toolbar re-rendering) goes on uploading.
+      const sessionGone = status === P.PageStatus.SIGNED_OUT || status === P.PageStatus.NO_WEB_ACCESS;
+      if (sessionGone || !site.findAppDocument(document)) tracker.abandon();
       lastStatus = status;
       send(P.FromPage.PAGE_STATUS, { status });
     }

@@ -239,13 +239,23 @@ globalThis.PhotoliftUploadTracker = (() => {
       send(P.FromPage.PAGE_CHANGED, { diagnostics: { ...describePage(), requests: [...recent], finding } });
     }
 
+    // A frame's document was (re)loaded: the requests its previous document left open ended with
+    // it, and its request numbers start again.
+    function frameLoaded(frame) {
+      for (const [id, tracked] of [...requests]) {
+        if (!id.startsWith(`${frame}:`)) continue;
+        requests.delete(id);
+        if (tracked.kind) inFlight = Math.max(0, inFlight - 1);
+      }
+    }
+
     function observe(frame, message) {
       switch (message.type) {
         case P.FromObserver.REQUEST_STARTED: return started(frame, message);
         case P.FromObserver.REQUEST_PROGRESS: return progressed(frame, message);
         case P.FromObserver.REQUEST_ENDED: return ended(frame, message);
         case P.FromObserver.WORKER_TRAFFIC: return pending.size ? activity() : undefined;
-        case P.FromObserver.READY:
+        case P.FromObserver.READY: return frameLoaded(frame);
         case P.FromObserver.PICKER_SUPPRESSED:
           return undefined;
         default: return undefined;

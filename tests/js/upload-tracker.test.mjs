@@ -182,6 +182,18 @@ describe('never started counts from the last activity, not the hand-over', () =>
     assert.deepEqual(results().map((r) => [r.id, r.outcome]), [[1, 'uploaded'], [2, 'never-started']]);
   });
 
+  test('requests left open by a reloaded app frame no longer count as in flight', () => {
+    const handed = files([1, 'a.jpg', 100]);
+    tracker.handed(1, handed);
+    request('POST', `${API}/createUploadUrl${QUERY}`, json({ assets: { U1: 100 } }))
+      .end(200, JSON.stringify({ uploadUrls: { U1: `${CONTENT}?uuid=U1` } }));
+    request('POST', `${CONTENT}?uuid=U1`, { kind: 'blob', size: 100 }); // never ends: the frame reloads
+    observe({ type: P.FromObserver.READY });
+    clock += Tracker.QUIET_AFTER_MS + 1;
+    tracker.tick();
+    assert.deepEqual(results().map((r) => r.outcome), ['never-started']);
+  });
+
   test('worker traffic is activity: a page that uploads from its own worker is not cut short', () => {
     const handed = files([1, 'a.jpg', 100]);
     tracker.handed(1, handed);
