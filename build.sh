@@ -9,6 +9,8 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 ROOT=$(pwd)
+# Where cargo builds (CARGO_TARGET_DIR when set, as cargo itself reads it).
+TARGET_DIR=${CARGO_TARGET_DIR:-target}
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
@@ -42,7 +44,7 @@ build_wasm() {
   local out=dist/chrome/pkg
   rm -rf "$out" && mkdir -p "$out"
   wasm-bindgen --target web --no-typescript --out-dir "$out" \
-    target/wasm32-unknown-unknown/release/photolift.wasm
+    "$TARGET_DIR/wasm32-unknown-unknown/release/photolift.wasm"
   # npm's binaryen: Debian's wasm-opt (108) corrupts wasm-bindgen output (measured: the module fails at init).
   node_modules/.bin/wasm-opt -O3 --enable-bulk-memory --enable-nontrapping-float-to-int \
     --enable-sign-ext --enable-mutable-globals --enable-reference-types \
@@ -78,7 +80,7 @@ assemble_extension() {
 
 build_all() {
   build_extension
-  log "building the native CLI (target/release/photolift)"
+  log "building the native CLI ($TARGET_DIR/release/photolift)"
   cargo build --release --bin photolift
 }
 

@@ -79,7 +79,7 @@ fn same_numbers(a: &serde_json::Value, b: &serde_json::Value) -> bool {
 fn an_iphone_gain_map_is_found_by_an_independent_reader() {
     let dir = std::env::temp_dir().join(format!("photolift-gain-map-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("scratch");
-    // iPhone 12 mini, iOS 15: an Apple gain map and headroom in the MakerNote, `irot`.
+    // iPhone 15 Pro: an Apple gain map and headroom in the MakerNote (and a `tmap` item), `irot`.
     let heic = std::fs::read(corpus_file("iphone15pro_gainmap_tmap.heic")).expect("read");
     let with = converted(&heic, true);
     let without = converted(&heic, false);

@@ -17,6 +17,8 @@ pub enum ToWorker {
         job: u32,
         quality: u8,
         date_rescue: bool,
+        /// Keep an iPhone photo's HDR gain map (`ConvertOptions::hdr_gain_map`).
+        hdr_gain_map: bool,
     },
 }
 

@@ -43,6 +43,8 @@ pub struct Settings {
     pub upload_duplicates: bool,
     pub quality: u8,
     pub date_rescue: bool,
+    /// Keep an iPhone photo's HDR gain map in the JPEG (ISO 21496-1); on unless turned off.
+    pub hdr_gain_map: bool,
 }
 
 impl Default for Settings {
@@ -56,6 +58,7 @@ impl Default for Settings {
             upload_duplicates: false,
             quality: 92,
             date_rescue: true,
+            hdr_gain_map: true,
         }
     }
 }

@@ -50,10 +50,18 @@ pub fn start() -> Result<(), JsValue> {
                     job,
                     quality,
                     date_rescue,
+                    hdr_gain_map,
                 }),
                 Some(file),
             ) => {
-                spawn_local(convert_file(job, file, quality, date_rescue));
+                let options = ConvertOptions {
+                    quality,
+                    date_rescue,
+                    hdr_gain_map,
+                    last_modified_ms: Some(file.last_modified() as i64),
+                    ..ConvertOptions::default()
+                };
+                spawn_local(convert_file(job, file, options));
             }
             (Ok(ToWorker::Convert { job, .. }), None) => post(
                 &FromWorker::Failed {
@@ -74,7 +82,7 @@ pub fn start() -> Result<(), JsValue> {
     Ok(())
 }
 
-async fn convert_file(job: u32, file: File, quality: u8, date_rescue: bool) {
+async fn convert_file(job: u32, file: File, options: ConvertOptions) {
     let original: ArrayBuffer = match JsFuture::from(file.array_buffer()).await {
         Ok(buffer) => buffer.unchecked_into(),
         Err(_) => {
@@ -89,12 +97,6 @@ async fn convert_file(job: u32, file: File, quality: u8, date_rescue: bool) {
     };
     let bytes = Uint8Array::new(&original).to_vec();
     let content_key = hex_sha256(&bytes);
-    let options = ConvertOptions {
-        quality,
-        date_rescue,
-        last_modified_ms: Some(file.last_modified() as i64),
-        ..ConvertOptions::default()
-    };
     match convert::convert(&bytes, &options) {
         Ok(Conversion::Unchanged { format }) => {
             let message = FromWorker::Converted {

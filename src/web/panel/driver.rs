@@ -605,6 +605,7 @@ impl Driver {
                 job: id.0,
                 quality: self.settings.quality,
                 date_rescue: self.settings.date_rescue,
+                hdr_gain_map: self.settings.hdr_gain_map,
             };
             if !self.pool.submit(id.0, file, &message)? {
                 logged(self.plan.conversion_failed(id, "no converter was free"));
