@@ -488,7 +488,7 @@ impl Driver {
 
     fn on_page(&mut self, message: FromPage) -> Result<(), JsValue> {
         match message {
-            FromPage::Connect => {}
+            FromPage::Connect { .. } => {}
             FromPage::PageStatus { status } => {
                 if status != PageStatus::Ready && status != PageStatus::OtherView {
                     // The page has shown what went wrong; the hold has done its job.
