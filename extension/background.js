@@ -5,6 +5,7 @@
 import './protocol.js';
 import './content/icloud.js';
 import { forgetHandles, keepHandles, keptHandles } from './handle-store.js';
+import { isVerifiedPanel, registerPanel, verifyPanel } from './panel-keys.js';
 import { takeTurn } from './panel-turn.js';
 
 const site = globalThis.PhotoliftICloud;
@@ -41,6 +42,38 @@ globalThis.photoliftOpenPhotos = openPhotos;
 
 const reply = (type, fields) => P.message('background', type, fields);
 
+// By extension messaging, which names the sender's tab and frame: the content script registers
+// its panel, the panel has its connection verified (panel-keys.js).
+const senderHandlers = {
+  [P.ToBackground.REGISTER_PANEL]: async (message, sender) => {
+    if (sender.frameId !== 0 || !sender.tab || !isPageSender(sender)) throw new Error('register-panel: not a photolift page');
+    await registerPanel(sender.tab.id, message.frameId, message.secret);
+    return reply(P.FromBackground.DONE);
+  },
+  [P.ToBackground.VERIFY_PANEL]: async (message, sender) => {
+    const isPanel = sender.tab && sender.url && new URL(sender.url).pathname === '/panel.html' &&
+      new URL(sender.url).protocol === self.location.protocol;
+    const token = isPanel ? await verifyPanel(sender.tab.id, sender.frameId, message.secret) : null;
+    if (!token) throw new Error('verify-panel: not the panel its page injected');
+    return reply(P.FromBackground.VERIFIED, { token });
+  },
+};
+
+function isPageSender(sender) {
+  const origin = sender.origin ?? (sender.url && new URL(sender.url).origin);
+  return site.manifestFacts().pageOrigins.includes(origin);
+}
+
+chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
+  if (sender.id !== chrome.runtime.id || !P.isOf(message, 'background')) return false;
+  const handler = senderHandlers[message.type];
+  if (!handler) return false;
+  handler(message, sender).then(sendResponse, (error) =>
+    sendResponse(reply(P.FromBackground.ERROR, { message: String(error?.message ?? error) })));
+  return true;
+});
+
+// By a message to this worker with a port to answer on: what only a verified panel may ask.
 const requestHandlers = {
   [P.ToBackground.TAKE_TURN]: async (event) => reply(P.FromBackground.TURN, { granted: await takeTurn(event.source?.id) }),
   [P.ToBackground.KEEP_HANDLES]: async (event) => {
@@ -60,7 +93,11 @@ self.addEventListener('message', (event) => {
   const port = event.ports?.[0];
   if (!port || event.origin !== self.location.origin || !P.isOf(event.data, 'background')) return;
   const handler = requestHandlers[event.data.type];
-  const answered = (handler ? handler(event) : Promise.reject(new Error(`unknown request ${event.data.type}`))).then(
+  const verified = isVerifiedPanel(event.data.token, event.source?.id);
+  const answered = verified.then((isPanel) => {
+    if (!isPanel) throw new Error(`${event.data.type}: not a verified photolift panel`);
+    return handler ? handler(event) : Promise.reject(new Error(`unknown request ${event.data.type}`));
+  }).then(
     (answer) => port.postMessage(answer),
     (error) => port.postMessage(reply(P.FromBackground.ERROR, { message: String(error?.message ?? error) })),
   );

@@ -49,12 +49,15 @@ globalThis.PhotoliftProtocol = (() => {
     CRASHED: 'crashed',
   });
   const ToBackground = Object.freeze({
+    REGISTER_PANEL: 'register-panel',
+    VERIFY_PANEL: 'verify-panel',
     TAKE_TURN: 'take-turn',
     KEEP_HANDLES: 'keep-handles',
     KEPT_HANDLES: 'kept-handles',
     FORGET_HANDLES: 'forget-handles',
   });
   const FromBackground = Object.freeze({
+    VERIFIED: 'verified',
     TURN: 'turn',
     HANDLES: 'handles',
     DONE: 'done',

@@ -14,8 +14,11 @@
   if (window !== window.top) return;
 
   const PANEL_ID = 'photolift-panel';
+  // With use_dynamic_url Chromium gives a per-session URL (no fixed address for a page to frame)
+  // but serves the document from the extension's own origin (measured); Firefox's URL already
+  // is per-install. The panel's origin is either.
   const panelUrl = chrome.runtime.getURL('panel.html');
-  const panelOrigin = new URL(panelUrl).origin;
+  const panelOrigins = [new URL(panelUrl).origin, `${new URL(panelUrl).protocol}//${chrome.runtime.id}`];
 
   let iframe = null;
   let port = null;
@@ -70,20 +73,37 @@
   // The panel says when its WASM is listening (its load event fires before that); each time it
   // does (also after it reloads) it gets a fresh port.
   window.addEventListener('message', (event) => {
-    if (iframe && event.source === iframe.contentWindow && event.origin === panelOrigin &&
+    if (iframe && event.source === iframe.contentWindow && panelOrigins.includes(event.origin) &&
       P.isOf(event.data, 'page') && event.data.type === P.ToPage.PANEL_READY) {
-      connectPanel();
+      connectPanel(event.origin).catch((error) => console.warn('photolift:', error));
     }
   });
 
-  function connectPanel() {
+  // The one authenticated channel: the panel's frame and a per-load secret go to the background
+  // by extension messaging, which the page cannot see; the secret goes to the panel only with the
+  // port, posted to the extension's origin. The panel uses the port only once the background has
+  // verified that secret for its frame, so a port or a frame of the page's own gets nothing.
+  async function connectPanel(panelOrigin) {
+    const panelWindow = iframe.contentWindow;
+    const secret = randomSecret();
+    const registered = await chrome.runtime.sendMessage(P.message('background', P.ToBackground.REGISTER_PANEL, {
+      frameId: chrome.runtime.getFrameId?.(iframe) ?? -1, secret,
+    }));
+    if (!P.isOf(registered, 'background') || registered.type !== P.FromBackground.DONE) {
+      throw new Error(`the panel could not be registered: ${registered?.message ?? 'no answer'}`);
+    }
+    if (iframe.contentWindow !== panelWindow) return;
     if (port) port.close();
     const channel = new MessageChannel();
     port = channel.port1;
     port.onmessage = (event) => onPanelMessage(event.data).catch((error) => console.warn('photolift:', error));
     lastStatus = '';
-    iframe.contentWindow.postMessage(P.message('page', P.FromPage.CONNECT), panelOrigin, [channel.port2]);
+    panelWindow.postMessage(P.message('page', P.FromPage.CONNECT, { secret }), panelOrigin, [channel.port2]);
     reportStatus();
+  }
+
+  function randomSecret() {
+    return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
   }
 
   function setExpanded(expanded) {

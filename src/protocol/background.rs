@@ -1,7 +1,13 @@
 //! The `background` boundary: the panel ↔ the extension's background, which keeps what a frame
 //! inside icloud.com cannot keep itself (the browser denies it IndexedDB and Web Locks): the
 //! handles of dropped files and whose turn it is to upload. Each request goes with a transferred
-//! port; the answer comes back on it. File-system handles ride beside as `handles`.
+//! port; the answer comes back on it. File-system handles ride beside as `handles`, and every
+//! such request carries the panel's `token` beside it: only a verified panel is answered.
+//!
+//! Two requests go by extension messaging instead (`chrome.runtime.sendMessage`), which tells the
+//! background the sender's tab and frame and which the page cannot see: the content script's
+//! `RegisterPanel` and the panel's `VerifyPanel`, which together make the one authenticated
+//! channel between the panel and the content script that injected it.
 
 use super::Boundary;
 use serde::{Deserialize, Serialize};
@@ -15,6 +21,12 @@ use strum::EnumIter;
     rename_all_fields = "camelCase"
 )]
 pub enum ToBackground {
+    /// From the content script (top frame): this load of the panel it injected in its tab (frame
+    /// `frame_id`, or -1 where the browser cannot tell) is connected with `secret`.
+    RegisterPanel { frame_id: i32, secret: String },
+    /// From the panel: the connection it was offered carries `secret`. Granted (`Verified`) once,
+    /// to the frame the content script registered, when the secret is that frame's.
+    VerifyPanel { secret: String },
     /// May this panel drive uploads? (One panel at a time: they share the journal.)
     TakeTurn,
     /// Keep these handles (beside, as `handles`) for the upload in progress.
@@ -39,6 +51,10 @@ impl Boundary for ToBackground {
     rename_all_fields = "camelCase"
 )]
 pub enum FromBackground {
+    /// The panel is the one its content script injected: `token` rides beside its later requests.
+    Verified {
+        token: String,
+    },
     Turn {
         granted: bool,
     },

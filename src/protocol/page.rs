@@ -55,8 +55,11 @@ pub struct BatchFile {
     rename_all_fields = "camelCase"
 )]
 pub enum FromPage {
-    /// The answer to `PanelReady`, posted to the panel's window with the port to use (transferred).
-    Connect,
+    /// The answer to `PanelReady`, posted to the panel's window with the port to use (transferred)
+    /// and this load's secret, which the panel has the background verify before using the port.
+    Connect {
+        secret: String,
+    },
     PageStatus {
         status: PageStatus,
     },

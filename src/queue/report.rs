@@ -58,14 +58,36 @@ pub fn report_json(plan: &UploadPlan) -> String {
 }
 
 /// Quotes a field when it holds a comma, quote or line break (file names may hold any of them),
-/// or starts or ends with a space that a reader might trim; quotes inside are doubled.
+/// or starts or ends with a space that a reader might trim; quotes inside are doubled. A field a
+/// spreadsheet would evaluate as a formula (a file named `=HYPERLINK(…).jpg`) is escaped first.
 pub fn csv_field(value: &str) -> String {
+    let value = defuse_formula(value);
     let needs_quotes =
         value.contains([',', '"', '\r', '\n']) || value.starts_with(' ') || value.ends_with(' ');
     if needs_quotes {
         format!("\"{}\"", value.replace('"', "\"\""))
     } else {
-        value.to_string()
+        value.into_owned()
+    }
+}
+
+/// The characters with which Excel, LibreOffice and Google Sheets start a formula (or, tab and
+/// carriage return, a cell they re-read as one), with their full-width forms, which some of them
+/// accept too.
+const FORMULA_STARTS: [char; 10] = [
+    '=', '+', '-', '@', '\t', '\r', '\u{FF1D}', '\u{FF0B}', '\u{FF0D}', '\u{FF20}',
+];
+
+/// OWASP's escape for CSV injection: a leading apostrophe, which spreadsheets show as text and do
+/// not evaluate. Leading spaces are looked through: some programs trim them before evaluating.
+fn defuse_formula(value: &str) -> std::borrow::Cow<'_, str> {
+    let starts_formula = value
+        .trim_start_matches(' ')
+        .starts_with(|c: char| FORMULA_STARTS.contains(&c));
+    if starts_formula {
+        std::borrow::Cow::Owned(format!("'{value}"))
+    } else {
+        std::borrow::Cow::Borrowed(value)
     }
 }
 
@@ -88,5 +110,37 @@ mod tests {
         );
         assert_eq!(csv_field("two\nlines"), "\"two\nlines\"");
         assert_eq!(csv_field(" padded "), "\" padded \"");
+    }
+
+    #[test]
+    fn cells_a_spreadsheet_would_evaluate_are_escaped() {
+        assert_eq!(csv_field("=1+1.jpg"), "'=1+1.jpg");
+        assert_eq!(csv_field("+1.png"), "'+1.png");
+        assert_eq!(csv_field("-2.heic"), "'-2.heic");
+        assert_eq!(csv_field("@SUM(A1).gif"), "'@SUM(A1).gif");
+        assert_eq!(csv_field("\tx.jpg"), "'\tx.jpg");
+        assert_eq!(csv_field("\u{FF1D}1+1.jpg"), "'\u{FF1D}1+1.jpg");
+        assert_eq!(csv_field("  =1+1.jpg"), "'  =1+1.jpg");
+        // Escaped, then quoted as usual: the apostrophe sits inside the quotes.
+        assert_eq!(
+            csv_field("=HYPERLINK(\"http://x\",\"y\")"),
+            "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\""
+        );
+        assert_eq!(csv_field("-\nx"), "\"'-\nx\"");
+        // Only at the start: a name holding these later on is left alone.
+        assert_eq!(csv_field("IMG-1+2=3@x.jpg"), "IMG-1+2=3@x.jpg");
+    }
+
+    #[test]
+    fn the_json_report_is_not_escaped() {
+        let row = ReportRow {
+            name: "=1+1.jpg".into(),
+            state: "uploaded".into(),
+            reason: String::new(),
+            attempts: 1,
+            key: String::new(),
+        };
+        let json = serde_json::to_string(&row).unwrap();
+        assert!(json.contains("\"name\":\"=1+1.jpg\""), "{json}");
     }
 }

@@ -38,10 +38,13 @@ impl PageLink {
         PageLink { port: None }
     }
 
+    /// Takes the one verified connection of this panel load; it is never replaced.
     pub fn connect(&mut self, port: MessagePort) {
-        if let Some(old) = self.port.replace(port) {
-            old.close();
+        if self.port.is_some() {
+            port.close();
+            return;
         }
+        self.port = Some(port);
     }
 
     pub fn is_connected(&self) -> bool {

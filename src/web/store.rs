@@ -185,8 +185,13 @@ pub async fn forget_uploaded() -> Result<(), JsValue> {
 
 /// Appends entries to the journal as a new chunk, and remembers the uploads among them (by content
 /// key, with the date they went up) in the upload memory. One `set`, so meta, chunk and memory land
-/// together or not at all.
-pub fn append_journal(meta: &mut JournalMeta, entries: &[JournalEntry]) {
+/// together or not at all. When the write fails, `on_failure` gets the entries back with the
+/// browser's reason: never a silent loss (a skipped chunk number is read as empty).
+pub fn append_journal(
+    meta: &mut JournalMeta,
+    entries: &[JournalEntry],
+    on_failure: impl FnOnce(Vec<JournalEntry>, String) + 'static,
+) {
     if entries.is_empty() {
         return;
     }
@@ -209,9 +214,22 @@ pub fn append_journal(meta: &mut JournalMeta, entries: &[JournalEntry]) {
         Reflect::set(&items, &JOURNAL_META.into(), &to_js(meta)?)?;
         Ok(storage_set(&items))
     };
+    let reason = |error: &JsValue| {
+        log_failure("writing the journal", error);
+        js_sys::Reflect::get(error, &"message".into())
+            .ok()
+            .and_then(|m| m.as_string())
+            .or_else(|| error.as_string())
+            .unwrap_or_else(|| format!("{error:?}"))
+    };
+    let entries = entries.to_vec();
     match write() {
-        Ok(promise) => fire(promise, "writing the journal"),
-        Err(error) => log_failure("writing the journal", &error),
+        Ok(promise) => wasm_bindgen_futures::spawn_local(async move {
+            if let Err(error) = JsFuture::from(promise).await {
+                on_failure(entries, reason(&error));
+            }
+        }),
+        Err(error) => on_failure(entries, reason(&error)),
     }
 }
 

@@ -11,6 +11,16 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{MessageChannel, MessageEvent, ServiceWorkerRegistration};
 
+thread_local! {
+    /// The token the background granted this panel when it verified its connection
+    /// (`connection::accept`); every request carries it.
+    static TOKEN: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+}
+
+pub fn set_token(token: String) {
+    TOKEN.with(|slot| *slot.borrow_mut() = Some(token));
+}
+
 /// How long the service worker may take to answer (it may have to start first).
 const ANSWER_TIMEOUT_MS: i32 = 10_000;
 
@@ -35,6 +45,10 @@ pub async fn ask(
     if let Some(handles) = handles {
         Reflect::set(&message, &"handles".into(), handles)?;
     }
+    let token = TOKEN
+        .with(|slot| slot.borrow().clone())
+        .ok_or("this panel is not verified")?;
+    Reflect::set(&message, &"token".into(), &token.into())?;
     let window = web_sys::window().ok_or("no window")?;
     let ready = window.navigator().service_worker().ready()?;
     let registration: ServiceWorkerRegistration = within(ready, "starting the service worker")

@@ -10,7 +10,8 @@ use crate::protocol::{
     BatchFile, Diagnostics, FromPage, FromWorker, PageOutcome, PageStatus, ToPage, ToWorker,
 };
 use crate::queue::{
-    report_csv, report_json, BatchNames, FileId, FileState, PlanState, Stats, UploadPlan,
+    report_csv, report_json, BatchNames, FileId, FileState, JournalEntry, PlanState, Stats,
+    UploadPlan,
 };
 use crate::web::i18n::text;
 use crate::web::messages::from_js;
@@ -42,6 +43,8 @@ pub enum Event {
     Scrolled,
     Tick,
     Thumbnail(FileId, String),
+    /// A journal write failed: its entries, back to be written again, and the browser's reason.
+    StorageFailed(Vec<JournalEntry>, String),
     /// Whether the diagnostics report reached the clipboard.
     DiagnosticsCopied(bool),
 }
@@ -87,6 +90,10 @@ pub struct Driver {
     thumbnails: HashMap<FileId, String>,
     /// Delivers events that finish later (thumbnails) back to this driver.
     sender: Rc<dyn Fn(Event)>,
+    /// Journal entries a failed storage write gave back, written again once the user resumes.
+    unwritten: Vec<JournalEntry>,
+    /// Why storage refused the last write; the queue stays paused until the user resumes.
+    storage_error: Option<String>,
 }
 
 /// An illegal move in the plan is a bug of ours, not the user's: log it and go on.
@@ -201,6 +208,8 @@ impl Driver {
             title: String::new(),
             thumbnails: HashMap::new(),
             sender,
+            unwritten: Vec::new(),
+            storage_error: None,
         };
         let resumed: Vec<FileId> = driver.plan.files().map(|f| f.id).collect();
         if let Err(error) = driver.render_rows(resumed).and_then(|_| driver.render()) {
@@ -254,6 +263,15 @@ impl Driver {
                 self.thumbnails.insert(id, url);
                 self.render_rows(vec![id])?;
             }
+            Event::StorageFailed(mut entries, reason) => {
+                // Nothing more may be confirmed that the journal cannot record: pause and say why.
+                entries.append(&mut self.unwritten);
+                self.unwritten = entries;
+                self.plan.pause();
+                self.view
+                    .set_notice(Some(&text("storage_failed", &[&reason])))?;
+                self.storage_error = Some(reason);
+            }
         }
         self.pump()?;
         self.persist();
@@ -283,7 +301,13 @@ impl Driver {
     fn on_control(&mut self, action: &str) -> Result<(), JsValue> {
         match action {
             "pause" => self.plan.pause(),
-            "resume" => self.plan.resume(),
+            "resume" => {
+                // The user resumes: storage is tried again with what it refused before.
+                if self.storage_error.take().is_some() {
+                    self.view.set_notice(None)?;
+                }
+                self.plan.resume()
+            }
             "cancel" => {
                 self.plan.cancel();
                 self.outputs.clear();
@@ -488,7 +512,7 @@ impl Driver {
 
     fn on_page(&mut self, message: FromPage) -> Result<(), JsValue> {
         match message {
-            FromPage::Connect => {}
+            FromPage::Connect { .. } => {}
             FromPage::PageStatus { status } => {
                 if status != PageStatus::Ready && status != PageStatus::OtherView {
                     // The page has shown what went wrong; the hold has done its job.
@@ -503,6 +527,11 @@ impl Driver {
                     PageStatus::Loading => Some(text("page_no_app", &[])),
                     PageStatus::Outdated => Some(text("page_outdated", &[])),
                 };
+                let notice = self
+                    .storage_error
+                    .as_ref()
+                    .map(|reason| text("storage_failed", &[reason]))
+                    .or(notice);
                 self.view.set_notice(notice.as_deref())?;
             }
             FromPage::Show => self.set_expanded(true)?,
@@ -651,16 +680,21 @@ impl Driver {
     /// Writes what the plan recorded to the journal, and uploads to the memory (in the same
     /// storage write); drops the journal once the upload it describes is over.
     fn persist(&mut self) {
-        let entries = self.plan.take_journal();
-        if !entries.is_empty() {
+        self.unwritten.append(&mut self.plan.take_journal());
+        if !self.unwritten.is_empty() && self.storage_error.is_none() {
+            let entries = std::mem::take(&mut self.unwritten);
             let meta = self.journal.get_or_insert_with(|| JournalMeta {
                 started_ms: js_sys::Date::now(),
                 chunks: 0,
             });
-            store::append_journal(meta, &entries);
+            let sender = self.sender.clone();
+            store::append_journal(meta, &entries, move |entries, reason| {
+                sender(Event::StorageFailed(entries, reason))
+            });
         }
         let summary = self.plan.summary();
-        if summary.state == PlanState::Done && summary.awaiting_original == 0 {
+        let all_written = self.unwritten.is_empty() && self.storage_error.is_none();
+        if summary.state == PlanState::Done && summary.awaiting_original == 0 && all_written {
             if let Some(meta) = self.journal.take() {
                 store::clear_journal(&meta);
                 handles::forget();

@@ -4,6 +4,7 @@
 
 mod background;
 mod clipboard;
+mod connection;
 mod dom;
 mod download;
 mod driver;
@@ -13,10 +14,8 @@ mod one_at_a_time;
 mod thumbnail;
 mod view;
 
-use super::messages::{from_js, to_js};
 use super::pool::{Pool, WorkerSignal};
 use super::store;
-use crate::protocol::{FromPage, ToPage};
 use driver::{Driver, Event};
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
@@ -47,6 +46,18 @@ fn deliver(shared: &Weak<RefCell<Option<Driver>>>, event: Event) {
 impl Panel {
     pub fn start(worker_url: String) -> Result<(), JsValue> {
         wasm_bindgen_futures::spawn_local(async move {
+            // Nothing (no view, no turn, no storage, no handles) before the content script that
+            // injected this panel has connected and the background has vouched for it.
+            let port = match connection::accept().await {
+                Ok(port) => port,
+                Err(error) => {
+                    web_sys::console::error_2(
+                        &"photolift: no connection to the page".into(),
+                        &error,
+                    );
+                    return;
+                }
+            };
             // Another tab's panel may be uploading; it owns the journal until its tab goes.
             if let Some(root) = dom::document().get_element_by_id("photolift-root") {
                 if let Err(error) = one_at_a_time::wait_for_turn(&root).await {
@@ -58,14 +69,18 @@ impl Panel {
                 web_sys::console::warn_2(&"photolift: storage unreadable".into(), &error);
                 store::Loaded::default()
             });
-            if let Err(error) = Panel::build(worker_url, loaded) {
+            if let Err(error) = Panel::build(worker_url, loaded, port) {
                 web_sys::console::error_2(&"photolift panel failed to start:".into(), &error);
             }
         });
         Ok(())
     }
 
-    fn build(worker_url: String, loaded: store::Loaded) -> Result<(), JsValue> {
+    fn build(
+        worker_url: String,
+        loaded: store::Loaded,
+        port: web_sys::MessagePort,
+    ) -> Result<(), JsValue> {
         let shared: Shared = Rc::new(RefCell::new(None));
         let weak = Rc::downgrade(&shared);
 
@@ -88,7 +103,7 @@ impl Panel {
         }
         *shared.borrow_mut() = Some(driver);
 
-        wire_page(&weak)?;
+        wire_page(&weak, port);
         let tick_target = weak.clone();
         gloo::timers::callback::Interval::new(TICK_MS, move || deliver(&tick_target, Event::Tick))
             .forget();
@@ -214,34 +229,13 @@ fn wire_dom(view: &view::View, weak: &Weak<RefCell<Option<Driver>>>) -> Result<(
     Ok(())
 }
 
-/// The content script hands us a MessagePort after the panel loads; only iCloud origins may.
-fn wire_page(weak: &Weak<RefCell<Option<Driver>>>) -> Result<(), JsValue> {
-    let window = web_sys::window().ok_or("no window")?;
-    let target = weak.clone();
-    let origins = super::page_link::page_origins();
-    listen(&window, "message", move |event: MessageEvent| {
-        if !origins.contains(&event.origin()) {
-            return;
-        }
-        let is_connect = matches!(from_js::<FromPage>(event.data()), Ok(FromPage::Connect));
-        let Some(port) = event.ports().get(0).dyn_into::<web_sys::MessagePort>().ok() else {
-            return;
-        };
-        if !is_connect {
-            return;
-        }
-        let messages = target.clone();
-        let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-            deliver(&messages, Event::Page(event.data()));
-        });
-        port.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-        on_message.forget();
-        deliver(&target, Event::Connected(port));
-    })?;
-    // Tell the content script we listen now; it answers with the port. Nothing private is in
-    // this message, so any parent origin may see it.
-    window
-        .parent()?
-        .ok_or("the panel has no parent page")?
-        .post_message(&to_js(&ToPage::PanelReady)?, "*")
+/// The verified connection to the content script: its messages become events from now on.
+fn wire_page(weak: &Weak<RefCell<Option<Driver>>>, port: web_sys::MessagePort) {
+    let messages = weak.clone();
+    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+        deliver(&messages, Event::Page(event.data()));
+    });
+    port.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    on_message.forget();
+    deliver(weak, Event::Connected(port));
 }
