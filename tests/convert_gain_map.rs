@@ -57,6 +57,32 @@ fn gainmap_js(jpeg: &Path) -> serde_json::Value {
 }
 
 /// The same JSON, numbers equal to 10⁻⁵ (ISO 21496-1 stores fractions, XMP decimals).
+/// The primary image of a JPEG (up to its first EOI) without the segments a gain map adds: MPF,
+/// the ISO 21496-1 APP2 and the XMP that carries `hdrgm`.
+fn primary_without_gain_map_segments(jpeg: &[u8]) -> Vec<u8> {
+    let mut out = jpeg[..2].to_vec();
+    let mut i = 2;
+    while jpeg[i + 1] != 0xda {
+        let length = usize::from(u16::from_be_bytes([jpeg[i + 2], jpeg[i + 3]]));
+        let segment = &jpeg[i..i + 2 + length];
+        let payload = &segment[4..];
+        let added = payload.starts_with(b"MPF\0")
+            || payload.starts_with(b"urn:iso:std:iso:ts:21496:-1")
+            || (payload.starts_with(b"http://ns.adobe.com/xap/1.0/")
+                && payload.windows(5).any(|w| w == b"hdrgm"));
+        if !added {
+            out.extend_from_slice(segment);
+        }
+        i += 2 + length;
+    }
+    let end = i + jpeg[i..]
+        .windows(2)
+        .position(|w| w == [0xff, 0xd9])
+        .expect("an EOI");
+    out.extend_from_slice(&jpeg[i..end + 2]);
+    out
+}
+
 fn same_numbers(a: &serde_json::Value, b: &serde_json::Value) -> bool {
     use serde_json::Value;
     match (a, b) {
@@ -154,6 +180,11 @@ fn an_iphone_gain_map_is_found_by_an_independent_reader() {
     let (sdr, plain) = (jpeg_picture(&with.bytes), jpeg_picture(&without.bytes));
     assert_eq!((sdr.width, sdr.height), (plain.width, plain.height));
     assert!(sdr.rgb == plain.rgb, "the SDR picture changed");
+    // Byte for byte: the primary image is the HDR-off JPEG plus the gain map's segments.
+    assert!(
+        primary_without_gain_map_segments(&with.bytes) == without.bytes,
+        "the SDR base is not the HDR-off JPEG plus the gain-map segments"
+    );
 
     // With the setting off there is no gain map to find.
     let path = dir.join("without.jpg");
