@@ -2,7 +2,7 @@
 // fresh node VM context, as a browser would load them into a content script's world, and reads
 // the protocol catalog the Rust side writes (tests/protocol_catalog.rs).
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import vm from 'node:vm';
 
@@ -18,11 +18,10 @@ export function loadScripts(files, globals = {}) {
   return context;
 }
 
-/** The catalog of every Rust message; written by `cargo test --test protocol_catalog`. */
+/** The catalog of every Rust message, written afresh by `cargo test --test protocol_catalog` (a
+ * catalog left from an older build would hide a drift). */
 export function protocolCatalog() {
-  if (!existsSync(CATALOG)) {
-    execFileSync('cargo', ['test', '--quiet', '--test', 'protocol_catalog'], { cwd: ROOT, stdio: 'inherit' });
-  }
+  execFileSync('cargo', ['test', '--quiet', '--test', 'protocol_catalog'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
   return JSON.parse(readFileSync(CATALOG, 'utf8'));
 }
 
