@@ -68,8 +68,9 @@ globalThis.PhotoliftICloud = (() => {
     '高度なデータ保護', 'データへのアクセス',
   ].join('|'), 'i');
 
-  const labelOf = (el) => `${el.getAttribute('aria-label') || ''} ${el.getAttribute('title') || ''} ${
-    el.textContent || ''}`.trim().toLowerCase();
+  const labelParts = (el) => [el.getAttribute('aria-label'), el.getAttribute('title'), el.textContent]
+    .map((part) => (part || '').trim().toLowerCase()).filter(Boolean);
+  const labelOf = (el) => labelParts(el).join(' ');
   const hasWord = (text, words) => words.some((word) => text.includes(word));
   const isUsable = (el) => !el.hidden && el.getAttribute('aria-disabled') !== 'true' && !el.disabled &&
     !el.closest('[hidden]') && el.getClientRects().length > 0;
@@ -110,7 +111,9 @@ globalThis.PhotoliftICloud = (() => {
       const label = labelOf(el);
       return hasWord(label, UPLOAD_WORDS) && !hasWord(label, NOT_UPLOAD_WORDS) && isUsable(el);
     });
-    const plain = candidates.filter((el) => !AMBIGUOUS_UPLOAD.test(labelOf(el)));
+    // Judged on the parts of the label that speak of uploading (an icon's text says nothing).
+    const plain = candidates.filter((el) => !labelParts(el).filter((part) => hasWord(part, UPLOAD_WORDS))
+      .every((part) => AMBIGUOUS_UPLOAD.test(part)));
     return plain[0] || (candidates.length === 1 ? candidates[0] : null);
   }
 

@@ -18,7 +18,9 @@ import { CORPUS, EXTENSION_DIR, identify, magick } from './fixtures.mjs';
 import { appFrame, useStandinWithExtension } from './harness.mjs';
 import { panelFrame, rows, settled, summary, waitForSummary } from './panel.mjs';
 
-const LOCALES = ['en-us', 'zh-cn', 'de-de', 'fr-fr', 'ja-jp'];
+// Each localised page's Download button, the trap beside Upload once a photo is selected.
+const DOWNLOAD_LABELS = { 'en-us': 'Download', 'zh-cn': '下载', 'de-de': 'Herunterladen', 'fr-fr': 'Télécharger', 'ja-jp': 'ダウンロード' };
+const LOCALES = Object.keys(DOWNLOAD_LABELS);
 const TAKEN = '2019:07:14 18:30:00';
 
 function exif(bytes, dir) {
@@ -167,13 +169,18 @@ describe("iCloud Photos as it uploads today", () => {
 
   for (const locale of LOCALES) {
     it(`the ${locale} page, labels only: Upload is found (never Cancel or Download), photos arrive; signed out and web access off are recognised`, { timeout: 90_000 }, async () => {
-      env.standin.setVariant({ locale, buttonClasses: false });
-      // A selection enables the Download button: it must still not be taken for Upload.
+      env.standin.setVariant({ locale, buttonClasses: false, indexingDelayMs: 0 });
       const folder = makeMixedFolder(join(env.fixtures.dir, locale), 4, { prefix: `${locale}_` });
       const { page, panel } = await openPanel();
       const app = await appFrame(page);
-      await app.locator('[role=gridcell]').first().click().catch(() => {}); // an empty library has none
-      await pick(panel, folder.paths);
+      await pick(panel, folder.paths.slice(0, 2));
+      await waitForSummary(panel, (s) => settled(2)(s) && s.uploaded === 2, 60_000);
+      // A photo selected in the grid enables the Download button (French: "Télécharger", like
+      // Upload): the next batch must still find Upload, never Download or Cancel upload.
+      await app.locator('[role=gridcell]').first().click({ timeout: 15_000 });
+      const download = app.locator(`[role=toolbar] [aria-label="${DOWNLOAD_LABELS[locale]}"]`);
+      await waitUntil(async () => (await download.getAttribute('aria-disabled')) !== 'true', { what: 'Download enabled' });
+      await pick(panel, folder.paths.slice(2));
       const done = await waitForSummary(panel, settled(4), 60_000);
       assert.equal(done.uploaded, 4, JSON.stringify(done));
       assert.deepEqual(env.standin.state.received.map((r) => r.name).sort(), [...folder.uploadedNames].sort());
