@@ -145,6 +145,7 @@
   // button, no Library to open) for this long: the page has changed, not loaded slowly.
   const NO_UPLOAD_CONTROL_MS = 40_000;
   let withoutUploadControlSince = 0;
+  let noInputSince = 0;
 
   function checkUploadControl(status) {
     const appShown = status === P.PageStatus.LOADING && site.findAppDocument(document);
@@ -177,7 +178,13 @@
     const status = learnedStatus || site.pageStatus(document);
     if (!appDoc || (status !== P.PageStatus.READY && status !== P.PageStatus.OTHER_VIEW)) return refuse(status);
     const input = await uploadInput(appDoc);
-    if (!input) return refuse('no-input');
+    if (!input) {
+      // An Upload button that never gives a file input is no upload control either.
+      noInputSince ||= Date.now();
+      if (Date.now() - noInputSince > NO_UPLOAD_CONTROL_MS) tracker.pageChanged('the Upload button gives no file input');
+      return refuse('no-input');
+    }
+    noInputSince = 0;
     const appWindow = appDoc.defaultView;
     const transfer = new appWindow.DataTransfer();
     const handed = files.map((meta, i) => {
