@@ -96,10 +96,20 @@ describe('bulk upload', () => {
     // stalled 'forever' would hold one of its three upload slots for good and, after three, no upload
     // could ever run again. Stalls here outlast the panel's 8 s upload timeout, then answer late.
     env.standin.setFaults({ ...TEN_PERCENT_FAULTS.today, stallMs: 12_000, stallCount: 5 });
-    const { panel } = await openPanel();
+    const { page, panel } = await openPanel();
     await filesInput(panel).setInputFiles(folder.paths);
 
-    const done = await waitForSummary(panel, settled(200), 130_000);
+    await waitForSummary(panel, settled(200), 130_000);
+    // A stalled upload answers 12 s late: a photo the panel had given up on may still be registered
+    // then, and must end uploaded. The outcome is final once the page has finished every upload
+    // (no progress row still uploading, every request answered) and the panel agrees with the server.
+    const app = await appFrame(page);
+    const requests = () => env.standin.state.attempts.filter((a) => a.kind !== 'putAssetEntry'); // entries are not requests
+    const pageIdle = async () => requests().every((a) => a.doneAt !== undefined) &&
+      (await app.locator('.UploadProgressItem.is-uploading').count()) === 0;
+    await waitUntil(pageIdle, { timeout: 60_000, interval: 250, what: 'the page finished every upload' });
+    const done = await waitForSummary(panel, (s) => settled(200)(s) && s.uploaded === env.standin.state.received.length, 30_000);
+    assert.ok(await pageIdle(), 'still idle');
     const { received, attempts } = env.standin.state;
     assert.ok(attempts.some((a) => a.status === 500 || a.status === 503), 'faults were injected');
     assert.ok(attempts.some((a) => a.stalled), 'stalls were injected');
