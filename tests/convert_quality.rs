@@ -29,10 +29,9 @@ use std::process::Command;
 
 use photolift::convert::{convert, decode_rgb8, Conversion, ConvertOptions};
 
-fn have(tool: &str) -> bool {
-    std::env::var_os("PATH")
-        .is_some_and(|path| std::env::split_paths(&path).any(|dir| dir.join(tool).is_file()))
-}
+mod common;
+use common::have;
+use common::reference::luma_psnr;
 
 fn psnr(a: &[u8], b: &[u8]) -> f64 {
     assert_eq!(a.len(), b.len());
@@ -42,24 +41,6 @@ fn psnr(a: &[u8], b: &[u8]) -> f64 {
         .map(|(&x, &y)| (f64::from(x) - f64::from(y)).powi(2))
         .sum();
     let mse = squared / a.len() as f64;
-    if mse == 0.0 {
-        f64::INFINITY
-    } else {
-        10.0 * (255.0f64 * 255.0 / mse).log10()
-    }
-}
-
-/// PSNR of Y' = 0.299 R + 0.587 G + 0.114 B (BT.601), computed in floating point from packed RGB.
-fn luma_psnr(a: &[u8], b: &[u8]) -> f64 {
-    assert_eq!(a.len(), b.len());
-    let luma =
-        |p: &[u8]| 0.299 * f64::from(p[0]) + 0.587 * f64::from(p[1]) + 0.114 * f64::from(p[2]);
-    let squared: f64 = a
-        .chunks_exact(3)
-        .zip(b.chunks_exact(3))
-        .map(|(x, y)| (luma(x) - luma(y)).powi(2))
-        .sum();
-    let mse = squared / (a.len() / 3) as f64;
     if mse == 0.0 {
         f64::INFINITY
     } else {
@@ -155,7 +136,6 @@ fn corpus_heics() -> Vec<PathBuf> {
 #[test]
 fn heic_pixels_match_libheif_and_the_jpeg_stays_close() {
     if !have("heif-convert") {
-        eprintln!("SKIPPED: `heif-convert` (Debian libheif-examples) is not installed");
         return;
     }
     let dir = std::env::temp_dir().join(format!("photolift-quality-{}", std::process::id()));
