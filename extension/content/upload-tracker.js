@@ -86,9 +86,12 @@ globalThis.PhotoliftUploadTracker = (() => {
 
     // Byte sizes are all a reservation says about its files; a size shared by two waiting files
     // leaves the match uncertain, so a failure is then not pinned on either.
+    // Files still without an upload URL that have this byte size.
+    const unreservedOfSize = (size) => [...pending.values()].filter((e) => !e.uuid && e.size === size);
+
     function reserve(assets) {
       for (const { uuid, size } of assets) {
-        const candidates = [...pending.values()].filter((e) => !e.uuid && e.size === size);
+        const candidates = unreservedOfSize(size);
         const entry = candidates.find((e) => !e.started) || candidates[0];
         if (!entry) continue;
         entry.uuid = uuid;
@@ -178,7 +181,7 @@ globalThis.PhotoliftUploadTracker = (() => {
       if (!verdict) return reserve(assets);
       // No URL for these files: the page will not send them. A size names a file only when unique.
       for (const { size } of assets) {
-        const candidates = [...pending.values()].filter((e) => !e.uuid && e.size === size);
+        const candidates = unreservedOfSize(size);
         if (candidates.length === 1) settle(candidates[0], verdict, status);
       }
       return undefined;
