@@ -4,6 +4,7 @@
 #   ./build.sh test     build, then run every test: Rust (native) and the browser tests
 #   ./build.sh demo     build, then start the iCloud stand-in and a Chromium with the extension
 #   ./build.sh bench    build, then print the benchmark tables
+#   ./build.sh package  build, then write the store packages (dist/photolift-{chrome,firefox,source}-<version>.zip)
 # On a fresh machine it installs what the build needs that the project can install itself: the
 # wasm32 target, wasm-bindgen-cli at the Cargo.lock version, and the npm packages of package-lock.json.
 set -euo pipefail
@@ -66,16 +67,9 @@ assemble_extension() {
     printf '})(Object.create(null));\n'
   } > "$chrome/content/page-observer.js"
   rm -rf "$firefox" && cp -r "$chrome" "$firefox"
-  # Firefox's MV3 has no background service worker: the same script runs as a module page.
-  node -e '
-    const fs = require("fs");
-    const m = JSON.parse(fs.readFileSync("manifest.json", "utf8"));
-    m.background = { scripts: ["background.js"], type: "module" };
-    delete m.minimum_chrome_version;
-    m.browser_specific_settings = { gecko: { id: "photolift@photolift.app", strict_min_version: "128.0",
-      data_collection_permissions: { required: ["none"] } } };
-    fs.writeFileSync(process.argv[1], JSON.stringify(m, null, 2) + "\n");
-  ' "$firefox/manifest.json"
+  # Per-browser manifests are data: Firefox's is the base with manifest.firefox.json laid over it
+  # (a background page instead of the service worker, its add-on id and minimum versions).
+  node tools/manifest.mjs manifest.json manifest.firefox.json > "$firefox/manifest.json"
 }
 
 build_all() {
@@ -90,7 +84,26 @@ build_extension() {
   assemble_extension
 }
 
+# The Debian packages the tests need: the two browsers, and the reference tools the tests use
+# (heif-convert, ImageMagick, exiftool, openssl for the stand-in's throwaway certificate).
+TEST_PACKAGES="chromium firefox-esr libheif-examples imagemagick libimage-exiftool-perl openssl"
+
+ensure_test_packages() {
+  local missing="" p
+  for p in $TEST_PACKAGES; do dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done
+  [ -z "$missing" ] && return
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "The tests need Debian packages that are missing. Install them, then run ./build.sh test again:" >&2
+    echo "  sudo apt-get install -y$missing" >&2
+    exit 1
+  fi
+  log "installing the Debian packages the tests need:$missing"
+  DEBIAN_FRONTEND=noninteractive apt-get update -q
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q $missing
+}
+
 run_tests() {
+  ensure_test_packages
   build_extension
   log "checking format and lints"
   cargo fmt --check
@@ -104,9 +117,18 @@ run_tests() {
   cargo test
   log "running the JavaScript unit tests (protocol drift, upload tracker)"
   node --test tests/js/
-  log "running the browser tests (Chromium, extension loaded, iCloud stand-in)"
-  node --test --test-concurrency=1 tests/e2e/
+  log "running the browser tests in Chromium (extension loaded, iCloud stand-in)"
+  PHOTOLIFT_BROWSER=chromium node --test --test-concurrency=1 tests/e2e/
+  log "running the browser suites that run in both browsers in Firefox ESR"
+  PHOTOLIFT_BROWSER=firefox node --test --test-concurrency=1 $FIREFOX_SUITES
+  log "checking the store packages (web-ext lint, the zips' contents)"
+  node tools/package.mjs
+  node --test tests/package/
 }
+
+# The browser suites that run in Firefox too (the others use what only Chromium has, or show
+# Chromium-only behaviour; README, "Browsers").
+FIREFOX_SUITES="tests/e2e/foundation.test.mjs tests/e2e/malformed.test.mjs tests/e2e/bulk.test.mjs tests/e2e/signout.test.mjs tests/e2e/resume.test.mjs"
 
 demo() {
   build_all
@@ -119,5 +141,6 @@ case "${1:-build}" in
   test) run_tests ;;
   demo) demo ;;
   bench) build_all && node tests/bench/run.mjs ;;
-  *) echo "usage: ./build.sh [build|test|demo|bench]" >&2; exit 2 ;;
+  package) build_extension && node tools/package.mjs ;;
+  *) echo "usage: ./build.sh [build|test|demo|bench|package]" >&2; exit 2 ;;
 esac

@@ -42,8 +42,12 @@ globalThis.photoliftOpenPhotos = openPhotos;
 
 const reply = (type, fields) => P.message('background', type, fields);
 
+// How long a panel's turn lasts without renewal where the background is a page (Firefox).
+const TURN_LEASE_MS = 5_000;
+
 // By extension messaging, which names the sender's tab and frame: the content script registers
-// its panel, the panel has its connection verified (panel-keys.js).
+// its panel, the panel has its connection verified (panel-keys.js); in Firefox, where there is
+// no service worker to post to, a verified panel also asks for its turn this way.
 const senderHandlers = {
   [P.ToBackground.REGISTER_PANEL]: async (message, sender) => {
     if (sender.frameId !== 0 || !sender.tab || !isPageSender(sender)) throw new Error('register-panel: not a photolift page');
@@ -51,13 +55,22 @@ const senderHandlers = {
     return reply(P.FromBackground.DONE);
   },
   [P.ToBackground.VERIFY_PANEL]: async (message, sender) => {
-    const isPanel = sender.tab && sender.url && new URL(sender.url).pathname === '/panel.html' &&
-      new URL(sender.url).protocol === self.location.protocol;
-    const token = isPanel ? await verifyPanel(sender.tab.id, sender.frameId, message.secret) : null;
+    const token = isPanelSender(sender) ? await verifyPanel(sender.tab.id, sender.frameId, message.secret) : null;
     if (!token) throw new Error('verify-panel: not the panel its page injected');
     return reply(P.FromBackground.VERIFIED, { token });
   },
+  [P.ToBackground.TAKE_TURN]: async (message, sender) => {
+    const client = isPanelSender(sender) &&
+      `panel:${sender.tab.id}:${sender.frameId}:${sender.documentId ?? sender.contextId ?? ''}`;
+    if (!client || !await isVerifiedPanel(message.token, client)) throw new Error('take-turn: not a verified photolift panel');
+    return reply(P.FromBackground.TURN, { granted: await takeTurn(client, { leaseMs: TURN_LEASE_MS }) });
+  },
 };
+
+function isPanelSender(sender) {
+  return Boolean(sender.tab && sender.url && new URL(sender.url).pathname === '/panel.html' &&
+    new URL(sender.url).protocol === self.location.protocol);
+}
 
 function isPageSender(sender) {
   const origin = sender.origin ?? (sender.url && new URL(sender.url).origin);

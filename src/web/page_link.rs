@@ -19,7 +19,8 @@ pub fn page_origins() -> Vec<String> {
     let patterns = manifest
         .and_then(|m| js_sys::Reflect::get(&m, &"host_permissions".into()))
         .ok()
-        .filter(|p| p.is_instance_of::<Array>())
+        // Array.isArray, not instanceof: Firefox hands the manifest from another compartment.
+        .filter(Array::is_array)
         .map(|p| p.unchecked_into::<Array>())
         .unwrap_or_default();
     patterns

@@ -193,8 +193,12 @@ function hashSeconds(text) {
 
 export const TEST_SETTINGS = { batchSize: 20, uploadTimeoutMs: 8000, maxAttempts: 3, backoffBaseMs: 300 };
 
-/** The extension's service worker (it may have to be woken: opening a page of ours does that). */
+/**
+ * The extension's service worker (it may have to be woken: opening a page of ours does that). In
+ * Firefox, which has none, an extension page that sees the background page's globals.
+ */
 export async function extensionWorker(context, { timeout = 10_000 } = {}) {
+  if (context.evaluateInExtension) return { evaluate: (fn, arg) => context.evaluateInExtension(fn, arg) };
   const found = context.serviceWorkers().find((w) => w.url().startsWith('chrome-extension://'));
   return found ?? context.waitForEvent('serviceworker', {
     predicate: (w) => w.url().startsWith('chrome-extension://'), timeout,

@@ -8,7 +8,13 @@ import { fileURLToPath } from 'node:url';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const CORPUS = join(ROOT, '..', 'shared', 'corpus');
-export const EXTENSION_DIR = join(ROOT, 'dist', 'chrome');
+// The browser the e2e suites run in: PHOTOLIFT_BROWSER=chromium (default) or firefox.
+export const BROWSER = process.env.PHOTOLIFT_BROWSER ?? 'chromium';
+if (!['chromium', 'firefox'].includes(BROWSER)) throw new Error(`PHOTOLIFT_BROWSER=${BROWSER}: chromium or firefox`);
+// Where the two differ for the user (README, "Browsers"): Chromium gives a drop File System Access
+// handles, so a dropped folder resumes after a reload without asking; Firefox has none to keep.
+export const KEEPS_DROPPED_HANDLES = BROWSER === 'chromium';
+export const EXTENSION_DIR = join(ROOT, 'dist', BROWSER === 'firefox' ? 'firefox' : 'chrome');
 
 export function tempDir(prefix = 'photolift-test-') {
   const dir = mkdtempSync(join(tmpdir(), prefix));

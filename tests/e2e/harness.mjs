@@ -1,5 +1,6 @@
-// Starts Debian Chromium (optionally with the extension loaded) pointed at the iCloud stand-in,
-// driven by playwright-core. Facts this relies on, measured here: Playwright's `headless: true`
+// Starts the browser the suites run in (PHOTOLIFT_BROWSER: Debian's Chromium by default, driven
+// by playwright-core; or Firefox ESR, firefox.mjs) with the extension loaded, pointed at the
+// iCloud stand-in. Facts this relies on, measured here: Playwright's `headless: true`
 // on Chromium 156 is the new headless and loads extensions; /usr/lib/chromium/chromium starts
 // faster than the /usr/bin/chromium wrapper; the extension id depends on the folder's absolute
 // path, so it is read from the service worker's URL (or computed the way Chromium does).
@@ -10,6 +11,8 @@ import { join } from 'node:path';
 import { after, afterEach, before, beforeEach } from 'node:test';
 import { chromium } from 'playwright-core';
 import { PHOTOS_URL, chromiumFlags, startStandin } from '../standin/server.mjs';
+import { launchFirefox } from './firefox.mjs';
+import { BROWSER } from './fixtures.mjs';
 import { panelFrame } from './panel.mjs';
 
 export const APP_FRAME_PATH = '/applications/photos3/';
@@ -30,6 +33,9 @@ export function chromiumExecutable() {
 export async function launch({ extensionDir, standin, headless = true, profileDir } = {}) {
   const port = typeof standin === 'number' ? standin : standin?.port;
   if (!port) throw new Error('launch: pass the stand-in (or its port) as `standin`');
+  // Firefox (PHOTOLIFT_BROWSER=firefox): the same shape, a context with the part of Playwright's
+  // API the tests use (firefox.mjs).
+  if (BROWSER === 'firefox') return launchFirefox({ extensionDir: extensionDir && realpathSync(extensionDir), port, headless, profileDir });
   const dir = extensionDir ? realpathSync(extensionDir) : null;
   const userDataDir = profileDir ?? mkdtempSync(join(tmpdir(), 'photolift-profile-'));
   const removeProfile = () => {

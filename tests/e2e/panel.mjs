@@ -67,6 +67,7 @@ export async function recordToasts(app) {
  * File System Access handles with the drop.
  */
 export async function dropOnPanel(page, panel, paths) {
+  if (page.dropFiles) return page.dropFiles(panel, paths); // Firefox: firefox.mjs
   const zone = await panel.locator('[data-testid=photolift-drop]').boundingBox();
   const at = { x: zone.x + zone.width / 2, y: zone.y + zone.height / 2 };
   const cdp = await page.context().newCDPSession(page);

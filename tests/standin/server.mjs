@@ -25,6 +25,11 @@ export const PHOTOS_URL = `https://${SITE_HOST}/photos/`;
 // Every host name the page uses; content hosts are matched by pattern (the upload URLs name one).
 const HOSTS = [SITE_HOST, PHOTOSUPLOAD_HOST, CONTENT_HOST, '*.icloud-content.com', UPLOAD_HOST, LIBRARY_HOST, AUTH_HOST];
 
+/** Whether `host` is one of the names the stand-in answers for (a browser's proxy asks this). */
+export function isStandinHost(host) {
+  return HOSTS.some((name) => (name.startsWith('*.') ? host.endsWith(name.slice(1)) : host === name));
+}
+
 /** The --host-resolver-rules value that sends the iCloud host names to the stand-in. */
 export function hostResolverRules(port) {
   return HOSTS.map((host) => `MAP ${host} 127.0.0.1:${port}`).concat('EXCLUDE localhost').join(', ');

@@ -2,6 +2,8 @@
 //! itself (it is a frame inside icloud.com, denied IndexedDB and Web Locks): the handles of
 //! dropped files (`extension/handle-store.js`) and whose turn it is to upload
 //! (`extension/panel-turn.js`). Each request is a postMessage answered on a transferred port.
+//! Firefox runs the background as a page, not a worker: there a request without handles goes by
+//! extension messaging (`chrome.runtime.sendMessage`) instead.
 
 use crate::protocol::{FromBackground, ToBackground};
 use crate::web::messages::{from_js, to_js};
@@ -35,6 +37,26 @@ pub fn available() -> bool {
         .is_some()
 }
 
+/// `chrome.runtime` and its `sendMessage`, when this page has them.
+fn runtime_send_message() -> Option<(JsValue, js_sys::Function)> {
+    let runtime = Reflect::get(&js_sys::global(), &"chrome".into())
+        .and_then(|chrome| Reflect::get(&chrome, &"runtime".into()))
+        .ok()?;
+    let send = Reflect::get(&runtime, &"sendMessage".into()).ok()?;
+    Some((runtime, send.dyn_into().ok()?))
+}
+
+/// Whether requests without handles reach the background: by its service worker (Chromium) or by
+/// extension messaging to its background page (Firefox).
+pub fn reachable() -> bool {
+    available() || runtime_send_message().is_some()
+}
+
+/// Whether requests go by extension messaging (there is no service worker to post to).
+pub fn by_messaging() -> bool {
+    !available() && runtime_send_message().is_some()
+}
+
 /// Sends one request (with `handles` beside it, if any) and waits for the answer; the answer's
 /// `handles` ride beside it as well. An `Error` answer becomes an `Err`.
 pub async fn ask(
@@ -49,6 +71,19 @@ pub async fn ask(
         .with(|slot| slot.borrow().clone())
         .ok_or("this panel is not verified")?;
     Reflect::set(&message, &"token".into(), &token.into())?;
+    if by_messaging() {
+        if handles.is_some() {
+            return Err("file handles need the service worker".into());
+        }
+        let (runtime, send) = runtime_send_message().ok_or("no extension messaging")?;
+        // Promise.resolve, not a cast: Firefox's promise comes from another compartment.
+        let answer = Promise::resolve(&send.call1(&runtime, &message)?);
+        let data = within(answer, "the background's answer").await?;
+        return match from_js::<FromBackground>(data)? {
+            FromBackground::Error { message } => Err(message.into()),
+            answer => Ok((answer, JsValue::UNDEFINED)),
+        };
+    }
     let window = web_sys::window().ok_or("no window")?;
     let ready = window.navigator().service_worker().ready()?;
     let registration: ServiceWorkerRegistration = within(ready, "starting the service worker")

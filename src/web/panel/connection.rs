@@ -75,7 +75,8 @@ async fn verify(secret: &str) -> Result<String, JsValue> {
     let runtime = Reflect::get(&js_sys::global(), &"chrome".into())
         .and_then(|chrome| Reflect::get(&chrome, &"runtime".into()))?;
     let send: Function = Reflect::get(&runtime, &"sendMessage".into())?.dyn_into()?;
-    let answer: Promise = send.call1(&runtime, &request)?.dyn_into()?;
+    // Promise.resolve, not a cast: Firefox's promise comes from another compartment.
+    let answer = Promise::resolve(&send.call1(&runtime, &request)?);
     match from_js::<FromBackground>(JsFuture::from(answer).await?)? {
         FromBackground::Verified { token } => Ok(token),
         FromBackground::Error { message } => Err(message.into()),

@@ -3,7 +3,8 @@
 //! photo twice. The extension's service worker says whose turn it is (`extension/panel-turn.js`:
 //! the first panel to ask, for as long as its page lives); a panel in another tab says so and
 //! takes over by itself once that page is gone. (Web Locks would do, but the browser denies them
-//! to this frame, as it denies it storage.)
+//! to this frame, as it denies it storage.) Firefox's background page cannot see whether a panel
+//! lives, so there the turn is a lease the uploading panel renews every second.
 
 use super::background;
 use super::dom;
@@ -17,9 +18,9 @@ const ASK_EVERY_MS: i32 = 1_000;
 const QUIET_ASKS: u32 = 2;
 
 /// Waits until it is this panel's turn. Meanwhile `#photolift-root` says why; the message is
-/// removed before returning. Without the service worker, returns at once.
+/// removed before returning. Without a background to ask, returns at once.
 pub async fn wait_for_turn(root: &web_sys::Element) -> Result<(), JsValue> {
-    if !background::available() {
+    if !background::reachable() {
         return Ok(());
     }
     let mut waiting: Option<web_sys::Element> = None;
@@ -47,7 +48,22 @@ pub async fn wait_for_turn(root: &web_sys::Element) -> Result<(), JsValue> {
     if let Some(message) = waiting {
         message.remove();
     }
+    if background::by_messaging() {
+        wasm_bindgen_futures::spawn_local(renew_lease());
+    }
     Ok(())
+}
+
+/// Keeps the turn for as long as this panel lives (Firefox): it lapses when the renewals stop.
+async fn renew_lease() {
+    loop {
+        background::sleep(ASK_EVERY_MS).await;
+        match my_turn().await {
+            Ok(true) => {}
+            Ok(false) => web_sys::console::warn_1(&"photolift: another panel took the turn".into()),
+            Err(error) => web_sys::console::warn_2(&"photolift: renewing the turn".into(), &error),
+        }
+    }
 }
 
 async fn my_turn() -> Result<bool, JsValue> {
