@@ -10,13 +10,13 @@
 // every other host (as Chromium's rules send only those names to it). The page then runs at its
 // real origin, https://www.icloud.com/, and TLS goes end to end through the tunnel; the throwaway
 // certificate is accepted by BiDi's acceptInsecureCerts for this session only.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import puppeteer from 'puppeteer-core';
-import { isStandinHost } from '../standin/server.mjs';
+import { SITE_HOST, isStandinHost } from '../standin/server.mjs';
 
 export const FIREFOX_EXECUTABLE = '/usr/bin/firefox-esr';
 // The add-on id of manifest.firefox.json, and the moz-extension:// host it gets: Firefox picks a
@@ -102,6 +102,8 @@ export async function launchFirefox({ extensionDir, port, headless = true, profi
       userDataDir,
       extraPrefsFirefox: prefs(tunnel.port),
       protocolTimeout: 120_000,
+      // Playwright's default, which the tests' layout assumes (the panel covers the right of the page).
+      defaultViewport: { width: 1280, height: 720 },
     });
     let extensionId = null;
     if (extensionDir) {
@@ -115,6 +117,12 @@ export async function launchFirefox({ extensionDir, port, headless = true, profi
     await close();
     throw error;
   }
+}
+
+/** Every file under `dir`, recursively, sorted. */
+function filesUnder(dir) {
+  return readdirSync(dir, { recursive: true }).map((name) => join(dir, String(name)))
+    .filter((path) => statSync(path).isFile()).sort();
 }
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -161,24 +169,27 @@ class FirefoxContext {
   }
 
   /**
-   * Runs `fn(arg)` in an extension page of photolift (moz-extension://…), where `chrome.*` and the
-   * background page's globals (through runtime.getBackgroundPage) are at hand: Firefox's stand-in
-   * for Chromium's service worker in the tests (bulk-fixtures.mjs `extensionWorker`).
+   * Runs `fn(arg)` in an extension page of photolift (moz-extension://…), where `chrome.*` is at
+   * hand: Firefox's stand-in for Chromium's service worker in the tests (bulk-fixtures.mjs
+   * `extensionWorker`). The background page's own globals are not (it runs in another process).
    */
   async evaluateInExtension(fn, arg) {
     const page = await this.browser.newPage();
     this.helperPages.add(page);
     try {
-      // A stylesheet shown as a document of the add-on's origin: chrome.* without starting a panel.
-      await page.goto(`moz-extension://${this.extensionId}/panel.css`);
-      // What the background page offers the tests (photolift*), as globals of this page too.
-      await page.evaluate(async () => {
-        const background = await chrome.runtime.getBackgroundPage();
-        for (const key of Object.keys(background).filter((k) => k.startsWith('photolift'))) {
-          globalThis[key] = (...args) => background[key](...args);
-        }
-      });
-      return await page.evaluate(fn, arg);
+      // WebDriver BiDi may not navigate to moz-extension://, nor may a page; a page of the site may
+      // frame the panel page (web-accessible there). Alone, the panel waits for a connection that
+      // never comes, and this frame has chrome.* at hand.
+      await page.goto(`https://${SITE_HOST}/__photolift-test-blank`);
+      const frameElement = await page.evaluateHandle((url) => {
+        const iframe = document.createElement('iframe');
+        iframe.src = url;
+        document.documentElement.append(iframe);
+        return iframe;
+      }, `moz-extension://${this.extensionId}/panel.html`);
+      const frame = await poll(async () => (await frameElement.contentFrame()) ?? undefined, { what: 'the extension frame' });
+      await frame.waitForFunction(() => location.protocol === 'moz-extension:' && document.readyState === 'complete');
+      return await frame.evaluate(fn, arg);
     } finally {
       await page.close().catch(() => {});
     }
@@ -221,16 +232,12 @@ class FirefoxPage {
   }
 
   /**
-   * A drop from the desktop: WebDriver BiDi cannot drag files from disk, so the paths go to the
-   * panel's pickers (a folder to the folder picker), which read them as a drop's items are read.
-   * Either way Firefox gives the panel no File System Access handles.
+   * A drop from the desktop: WebDriver BiDi cannot drag files from disk, so the paths (a folder as
+   * its files) go to the panel's files picker. Either way Firefox gives the panel no File System
+   * Access handles to keep.
    */
   async dropFiles(panel, paths) {
-    if (paths.length === 1 && !/\.[a-z0-9]+$/i.test(paths[0])) {
-      await panel.locator('input[data-testid=photolift-folder]').setInputFiles(paths[0]);
-    } else {
-      await panel.locator('input[data-testid=photolift-files]').setInputFiles(paths);
-    }
+    await panel.locator('input[data-testid=photolift-files]').setInputFiles(paths);
   }
 }
 
@@ -313,9 +320,20 @@ class FirefoxLocator {
     await handle.click();
   }
 
+  /**
+   * Firefox's WebDriver BiDi cannot choose a folder (input.setFiles: "Is directory"). A folder
+   * given here goes, as its files, to the panel's files picker instead: the panel takes a folder's
+   * photos that come back as loose files the same way (README, Resume).
+   */
   async setInputFiles(paths) {
-    const handle = await this.element();
-    await handle.uploadFile(...[paths].flat());
+    const list = [paths].flat();
+    const files = list.flatMap((path) => (statSync(path).isDirectory() ? filesUnder(path) : [path]));
+    let handle = await this.element();
+    if (files.length !== list.length || await handle.evaluate((el) => el.webkitdirectory)) {
+      const frame = await this.frameOf(30_000);
+      handle = await frame.waitForSelector('input[data-testid=photolift-files]');
+    }
+    await handle.uploadFile(...files);
   }
 
   async waitFor({ state = 'visible', timeout = 30_000 } = {}) {

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { PHOTOS_URL } from '../standin/server.mjs';
 import { TEST_SETTINGS, assertServerHolds, configurePanel, makeMixedFolder, waitUntil } from './bulk-fixtures.mjs';
-import { EXTENSION_DIR } from './fixtures.mjs';
+import { EXTENSION_DIR, KEEPS_DROPPED_HANDLES } from './fixtures.mjs';
 import { appFrame, signInOnPage, useStandinWithExtension } from './harness.mjs';
 import { dropOnPanel, panelFrame, summary, waitForSummary } from './panel.mjs';
 
@@ -82,11 +82,17 @@ describe('signed out or unavailable', () => {
       assert.equal(waiting.uploaded, 0);
       assert.equal(standin.state.attempts.length, 0, 'nothing was sent');
 
-      // The user turns web access on (on the iPhone) and reloads: the dropped folder resumes at once.
+      // The user turns web access on (on the iPhone) and reloads: the dropped folder resumes at once
+      // (in Chromium; Firefox asks for it again).
       standin.setWebAccess(true);
       await page.reload();
       await appFrame(page);
       const resumed = await panelFrame(page);
+      if (!KEEPS_DROPPED_HANDLES) {
+        // Firefox gives a drop no handles to keep: the panel asks for the photos, which are chosen again.
+        await resumed.locator('[data-testid=photolift-resume]').waitFor({ state: 'visible', timeout: 10_000 });
+        await resumed.locator('input[data-testid=photolift-files]').setInputFiles(folder.paths);
+      }
       const done = await waitForSummary(resumed, (s) => s.total === 40 && s.uploaded + s.skipped + s.failed === 40, 60_000);
       assert.equal(done.uploaded, 40, JSON.stringify(done));
       assertServerHolds(standin, { names: folder.uploadedNames });
