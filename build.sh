@@ -117,13 +117,14 @@ run_tests() {
   cargo test
   log "running the JavaScript unit tests (protocol drift, upload tracker)"
   node --test tests/js/
-  log "running the browser tests in Chromium (extension loaded, iCloud stand-in)"
-  PHOTOLIFT_BROWSER=chromium node --test --test-concurrency=1 tests/e2e/
-  log "running the browser suites that run in both browsers in Firefox ESR"
-  PHOTOLIFT_BROWSER=firefox node --test --test-concurrency=1 $FIREFOX_SUITES
   log "checking the store packages (web-ext lint, the zips' contents)"
   node tools/package.mjs
   node --test tests/package/
+  log "running the browser tests in Chromium (extension loaded, iCloud stand-in)"
+  PHOTOLIFT_BROWSER=chromium node --test --test-concurrency=1 tests/e2e/
+  log "running the suites that run in both browsers in Firefox ESR (add-on installed, iCloud stand-in)"
+  # shellcheck disable=SC2086 # a list of files
+  PHOTOLIFT_BROWSER=firefox node --test --test-concurrency=1 $FIREFOX_SUITES
 }
 
 # The browser suites that run in Firefox too (the others use what only Chromium has, or show
