@@ -20,7 +20,7 @@ mod stats;
 pub use batch::BatchInFlight;
 pub use batch_names::BatchNames;
 pub use calendar::utc_date_from_ms;
-pub use config::PlanConfig;
+pub use config::{memory_estimate, PlanConfig, MAX_CONVERT_INPUT_BYTES, READ_CHUNK_BYTES};
 pub use duplicates::normalise_content_key;
 pub use error::QueueError;
 pub use journal::JournalEntry;
