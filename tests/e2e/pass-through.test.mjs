@@ -5,7 +5,7 @@
 // Run: node --test tests/e2e/pass-through.test.mjs (after ./build.sh).
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { statSync, writeFileSync } from 'node:fs';
+import { statSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { TEST_SETTINGS, configurePanel, extensionWorker } from './bulk-fixtures.mjs';
@@ -70,5 +70,22 @@ describe('a file that goes up unchanged', () => {
       assert.match(byName[name].message, /already in iCloud Photos via photolift on 2026-11-20/, name);
     }
     assert.deepEqual(env.standin.state.received.map((r) => r.name), ['screenshot.jpg']);
+  });
+
+  it('a photo too big to convert fails alone, in plain words; the others go up', { timeout: 90_000 }, async () => {
+    const { jpeg, png } = inputs();
+    // A PNG of 600 MB (sparse: its header, then nothing) declaring an ordinary 4000 × 3000 picture.
+    const huge = join(env.fixtures.dir, 'scan.png');
+    const ihdr = Buffer.from('0000000d49484452' + '00000fa000000bb8' + '0802000000' + '00000000', 'hex');
+    writeFileSync(huge, Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), ihdr]));
+    truncateSync(huge, 600 * 1024 * 1024);
+    const { panel } = await env.openPanel();
+    await panel.locator('input[data-testid=photolift-files]').setInputFiles([jpeg, huge, png]);
+    const done = await waitForSummary(panel, settled(3), 60_000);
+    const byName = Object.fromEntries((await rows(panel)).map((r) => [r.name, r]));
+    assert.equal(done.uploaded, 2, JSON.stringify(byName));
+    assert.equal(byName['scan.png'].state, 'failed');
+    assert.equal(byName['scan.png'].message, 'the file is too big to convert (600 MB; photolift converts photos up to 512 MB)');
+    assert.deepEqual(env.standin.state.received.map((r) => r.name).sort(), ['camera.jpg', 'screenshot.jpg']);
   });
 });
