@@ -12,6 +12,7 @@ use super::config::{memory_estimate, PlanConfig};
 use super::duplicates::{normalise_content_key, DuplicateIndex, DuplicateVerdict};
 use super::error::QueueError;
 use super::journal::{fold_journal, JournalEntry, JournalOutcome};
+use super::memory::RememberedUpload;
 use super::retry::tries_phrase;
 use super::state::{FileId, FileState, PlannedFile};
 
@@ -228,9 +229,22 @@ impl UploadPlan {
     ) -> Result<(), QueueError> {
         let key = normalise_content_key(key)?;
         let date = date.into();
+        let record = RememberedUpload::new(&key, &date)?;
         self.settle_unconfirmed(&key, &date);
-        self.duplicates.remember_uploaded(key, date);
+        self.duplicates.remember_uploaded(record);
         Ok(())
+    }
+
+    /// [`UploadPlan::remember_uploaded`] for the whole memory at once, as loaded from storage
+    /// (packed: see `queue::memory`): a million photos load in one sort.
+    pub fn remember_uploads(&mut self, records: impl IntoIterator<Item = RememberedUpload>) {
+        self.duplicates.remember_many(records);
+        let unconfirmed: Vec<String> = self.unconfirmed_by_key.keys().cloned().collect();
+        for key in unconfirmed {
+            if let Some(date) = self.duplicates.uploaded_on(&key) {
+                self.settle_unconfirmed(&key, &date);
+            }
+        }
     }
 
     // ----- conversion -------------------------------------------------------------------------
@@ -772,8 +786,10 @@ impl UploadPlan {
                     file.uploaded_at_ms = Some(at_ms);
                     if let Some(key) = &file.content_key {
                         let date = utc_date_from_ms(at_ms);
-                        known_uploaded.insert(key.clone(), date.clone());
-                        plan.duplicates.remember_uploaded(key.clone(), date);
+                        if let Ok(record) = RememberedUpload::new(key, &date) {
+                            plan.duplicates.remember_uploaded(record);
+                        }
+                        known_uploaded.insert(key.clone(), date);
                     }
                 }
                 JournalOutcome::Failed { reason } => {

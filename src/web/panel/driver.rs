@@ -196,10 +196,7 @@ impl Driver {
         let mut plan = plan.unwrap_or_else(|| {
             UploadPlan::new(config).expect("the plan config from settings is valid")
         });
-        for (key, date) in &loaded.uploaded {
-            // A malformed stored key only loses that one memory.
-            let _ = plan.remember_uploaded(key, date.as_str());
-        }
+        plan.remember_uploads(loaded.uploaded);
         let mut driver = Driver {
             view,
             pool,
@@ -728,10 +725,9 @@ impl Driver {
         self.unwritten.append(&mut self.plan.take_journal());
         if !self.unwritten.is_empty() && self.storage_error.is_none() {
             let entries = std::mem::take(&mut self.unwritten);
-            let meta = self.journal.get_or_insert_with(|| JournalMeta {
-                started_ms: js_sys::Date::now(),
-                chunks: 0,
-            });
+            let meta = self
+                .journal
+                .get_or_insert_with(|| JournalMeta::new(js_sys::Date::now()));
             let sender = self.sender.clone();
             store::append_journal(meta, &entries, move |entries, reason| {
                 sender(Event::StorageFailed(entries, reason))
