@@ -110,9 +110,7 @@ export async function launchFirefox({ extensionDir, port, headless = true, profi
       await browser.installExtension(extensionDir);
       extensionId = FIREFOX_EXTENSION_HOST;
     }
-    const context = new FirefoxContext(browser, extensionId);
-    // Playwright's persistent context starts with one blank tab, which the tests leave alone.
-    return { context, extensionId, userDataDir, close };
+    return { context: new FirefoxContext(browser, extensionId), extensionId, userDataDir, close };
   } catch (error) {
     await close();
     throw error;
@@ -143,7 +141,6 @@ class FirefoxContext {
     this.browser = browser;
     this.extensionId = extensionId;
     this.wrapped = new Map();
-    this.helperPages = new WeakSet();
   }
 
   wrap(page) {
@@ -160,14 +157,6 @@ class FirefoxContext {
     return [...this.wrapped.entries()].filter(([page]) => !page.isClosed()).map(([, wrapped]) => wrapped);
   }
 
-  async waitForEvent(event, { timeout = 30_000 } = {}) {
-    if (event !== 'page') throw new Error(`firefox: no ${event} event`);
-    const before = new Set(await this.browser.pages());
-    const page = await poll(async () => (await this.browser.pages()).find((p) => !before.has(p) && !this.helperPages.has(p)),
-      { timeout, what: 'a new tab' });
-    return this.wrap(page);
-  }
-
   /**
    * Runs `fn(arg)` in an extension page of photolift (moz-extension://…), where `chrome.*` is at
    * hand: Firefox's stand-in for Chromium's service worker in the tests (bulk-fixtures.mjs
@@ -175,7 +164,6 @@ class FirefoxContext {
    */
   async evaluateInExtension(fn, arg) {
     const page = await this.browser.newPage();
-    this.helperPages.add(page);
     try {
       // WebDriver BiDi may not navigate to moz-extension://, nor may a page; a page of the site may
       // frame the panel page (web-accessible there). Alone, the panel waits for a connection that
