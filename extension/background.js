@@ -60,8 +60,9 @@ const senderHandlers = {
     return reply(P.FromBackground.VERIFIED, { token });
   },
   [P.ToBackground.TAKE_TURN]: async (message, sender) => {
-    const client = isPanelSender(sender) &&
-      `panel:${sender.tab.id}:${sender.frameId}:${sender.documentId ?? sender.contextId ?? ''}`;
+    // A tab has one panel: after a reload its new panel holds the turn its old one held, without
+    // waiting for that lease to lapse.
+    const client = isPanelSender(sender) && `panel-in-tab:${sender.tab.id}`;
     if (!client || !await isVerifiedPanel(message.token, client)) throw new Error('take-turn: not a verified photolift panel');
     return reply(P.FromBackground.TURN, { granted: await takeTurn(client, { leaseMs: TURN_LEASE_MS }) });
   },
