@@ -1,10 +1,12 @@
 //! The resume journal: what the plan writes, and rebuilding the plan from it after a crash,
 //! including a crash between handing a file to the page and the page confirming it.
 
+use photolift::convert::ConvertError;
+use photolift::queue::Reason;
 use photolift::queue::{
     FileId, FileState, JournalEntry, KeyCheck, PlanConfig, PlanState, UploadPlan,
-    CANCELLED_IN_FLIGHT_REASON, CANCELLED_REASON,
 };
+use photolift::words::english_reason;
 
 fn key_for(n: u32) -> String {
     format!("{n:064x}")
@@ -43,8 +45,16 @@ fn crashed_session() -> (Vec<String>, [FileId; 6]) {
         plan.converted(duplicate, &key_for(1), NOV_20),
         Ok(FileState::Skipped)
     );
-    plan.conversion_failed(failed, "the HEIC file is damaged")
-        .unwrap();
+    plan.conversion_failed(
+        failed,
+        Reason::Conversion {
+            error: ConvertError::Damaged {
+                format: "HEIC".into(),
+                detail: "no image item".into(),
+            },
+        },
+    )
+    .unwrap();
     // The tab dies here: `handed` is with the page, `ready` waits, `queued` never started.
 
     (
@@ -109,7 +119,12 @@ fn replay_keeps_outcomes_and_marks_the_unconfirmed_hand_off_uncertain() {
     assert_eq!(plan.file(uploaded).unwrap().state, FileState::Uploaded);
     assert_eq!(plan.file(duplicate).unwrap().state, FileState::Skipped);
     assert_eq!(
-        plan.file(duplicate).unwrap().reason.as_deref(),
+        plan.file(duplicate)
+            .unwrap()
+            .reason
+            .as_ref()
+            .map(english_reason)
+            .as_deref(),
         Some("same photo as IMG_0001.HEIC in this drop")
     );
     assert_eq!(plan.file(failed).unwrap().state, FileState::Failed);
@@ -219,7 +234,12 @@ fn a_file_never_hashed_has_nothing_to_confirm_and_new_files_get_fresh_ids() {
     assert_eq!(plan.next_to_convert(0), Some(new));
     assert_eq!(plan.converted(new, &key_for(1), 0), Ok(FileState::Skipped));
     assert_eq!(
-        plan.file(new).unwrap().reason.as_deref(),
+        plan.file(new)
+            .unwrap()
+            .reason
+            .as_ref()
+            .map(english_reason)
+            .as_deref(),
         Some("already in iCloud Photos via photolift on 2026-11-20")
     );
 }
@@ -316,14 +336,14 @@ fn discarding_the_interrupted_upload_cancels_only_the_files_still_waiting_for_th
 
     assert_eq!(plan.cancel_awaiting_originals(), 2, "handed and queued");
     for (id, reason) in [
-        (handed, CANCELLED_IN_FLIGHT_REASON),
-        (queued, CANCELLED_REASON),
+        (handed, Reason::CancelledInFlight),
+        (queued, Reason::Cancelled),
     ] {
         let file = plan.file(id).unwrap();
         assert_eq!(file.state, FileState::Skipped);
-        assert_eq!(file.reason.as_deref(), Some(reason));
+        assert_eq!(file.reason, Some(reason));
     }
-    assert!(CANCELLED_IN_FLIGHT_REASON.contains("may already be in iCloud Photos"));
+    assert!(english_reason(&Reason::CancelledInFlight).contains("may already be in iCloud Photos"));
     assert_eq!(plan.file(uploaded).unwrap().state, FileState::Uploaded);
     assert_eq!(plan.file(failed).unwrap().state, FileState::Failed);
     assert_eq!(plan.file(ready).unwrap().state, FileState::Queued);

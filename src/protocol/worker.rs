@@ -2,6 +2,7 @@
 //! `file`; a converted JPEG comes back as the transferred `bytes` ArrayBuffer.
 
 use super::Boundary;
+use crate::queue::Reason;
 use serde::{Deserialize, Serialize};
 use strum::EnumIter;
 
@@ -54,9 +55,9 @@ pub enum FromWorker {
     },
     Failed {
         job: u32,
-        reason: String,
-        /// Not a photo or video at all: listed as skipped, not failed.
-        not_media: bool,
+        /// Typed, turned into words only when shown. Not a photo or video at all
+        /// ([`Reason::is_not_media`]): listed as skipped, not failed.
+        reason: Reason,
     },
     /// The worker panicked; its WASM instance is no longer trustworthy and must be replaced.
     Crashed {

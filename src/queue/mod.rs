@@ -12,6 +12,7 @@ mod duplicates;
 mod error;
 mod journal;
 mod plan;
+mod reason;
 mod report;
 mod retry;
 mod state;
@@ -24,10 +25,8 @@ pub use config::PlanConfig;
 pub use duplicates::normalise_content_key;
 pub use error::QueueError;
 pub use journal::JournalEntry;
-pub use plan::{
-    KeyCheck, PlanState, ResumeState, Summary, UploadPlan, ALREADY_THERE_NOTE,
-    CANCELLED_IN_FLIGHT_REASON, CANCELLED_REASON,
-};
+pub use plan::{KeyCheck, PlanState, ResumeState, Summary, UploadPlan};
+pub use reason::{PageAnswer, Reason};
 pub use report::{csv_field, report_csv, report_json, report_rows, ReportRow};
 pub use retry::RetryPolicy;
 pub use state::{FileId, FileState, PlannedFile};

@@ -12,16 +12,8 @@ use super::config::PlanConfig;
 use super::duplicates::{normalise_content_key, DuplicateIndex, DuplicateVerdict};
 use super::error::QueueError;
 use super::journal::{fold_journal, JournalEntry, JournalOutcome};
-use super::retry::tries_phrase;
+use super::reason::Reason;
 use super::state::{FileId, FileState, PlannedFile};
-
-/// Reason given to files the user cancelled.
-pub const CANCELLED_REASON: &str = "cancelled";
-/// Cancelled while the page may have received it: the report must not claim it is not there.
-pub const CANCELLED_IN_FLIGHT_REASON: &str =
-    "cancelled; it was being uploaded when the page was interrupted, so it may already be in iCloud Photos";
-/// Reason kept on a file the page answered "already there" (HTTP 409) for.
-pub const ALREADY_THERE_NOTE: &str = "iCloud Photos already had this photo";
 
 /// The plan as a whole, for the panel's summary (`data-state`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -194,7 +186,7 @@ impl UploadPlan {
     }
 
     /// Skips a queued file, e.g. one that is not a photo or video at all.
-    pub fn skip(&mut self, id: FileId, reason: impl Into<String>) -> Result<(), QueueError> {
+    pub fn skip(&mut self, id: FileId, reason: Reason) -> Result<(), QueueError> {
         let file = self.file_for(id)?;
         if file.state != FileState::Queued {
             return Err(QueueError::IllegalTransition {
@@ -203,7 +195,7 @@ impl UploadPlan {
                 to: FileState::Skipped,
             });
         }
-        self.finish_skipped(id, reason.into())
+        self.finish_skipped(id, reason)
     }
 
     /// Loads one entry of the duplicate store (the upload memory): photolift uploaded `key` on
@@ -291,15 +283,12 @@ impl UploadPlan {
 
         match verdict {
             DuplicateVerdict::UploadedBefore { date } => {
-                self.finish_skipped(
-                    id,
-                    format!("already in iCloud Photos via photolift on {date}"),
-                )?;
+                self.finish_skipped(id, Reason::UploadedBefore { date })?;
                 Ok(FileState::Skipped)
             }
             DuplicateVerdict::SameAsInPlan { first } => {
-                let first_name = self.file_for(first)?.name.clone();
-                self.finish_skipped(id, format!("same photo as {first_name} in this drop"))?;
+                let first = self.file_for(first)?.name.clone();
+                self.finish_skipped(id, Reason::SameAsInDrop { first })?;
                 Ok(FileState::Skipped)
             }
             DuplicateVerdict::New => {
@@ -314,12 +303,8 @@ impl UploadPlan {
     }
 
     /// A worker could not convert `id`. Final: the same bytes would fail the same way.
-    pub fn conversion_failed(
-        &mut self,
-        id: FileId,
-        reason: impl Into<String>,
-    ) -> Result<(), QueueError> {
-        self.finish_failed(id, reason.into())
+    pub fn conversion_failed(&mut self, id: FileId, reason: Reason) -> Result<(), QueueError> {
+        self.finish_failed(id, reason)
     }
 
     // ----- upload -----------------------------------------------------------------------------
@@ -376,20 +361,19 @@ impl UploadPlan {
     /// The page answered that iCloud Photos already has `id` (HTTP 409 for an exact duplicate).
     /// The photo is there, so it counts as uploaded.
     pub fn upload_already_there(&mut self, id: FileId, now_ms: u64) -> Result<(), QueueError> {
-        self.record_uploaded(id, now_ms, Some(ALREADY_THERE_NOTE.to_string()))
+        self.record_uploaded(id, now_ms, Some(Reason::AlreadyThere))
     }
 
     /// The page reported that uploading `id` failed.
     ///
     /// Returns the new state: `Ready` (handed again after the backoff) while tries remain,
-    /// else `Failed` with a reason that names the tries.
+    /// else `Failed` with [`Reason::GaveUp`], which names the tries.
     pub fn upload_failed(
         &mut self,
         id: FileId,
-        reason: impl Into<String>,
+        reason: Reason,
         now_ms: u64,
     ) -> Result<FileState, QueueError> {
-        let reason = reason.into();
         let policy = self.config.retry_policy();
         let file = self.file_for(id)?;
         let attempts = file.attempts;
@@ -410,7 +394,10 @@ impl UploadPlan {
             file.not_before_ms = now_ms.saturating_add(policy.backoff_ms(attempts));
             file.last_upload_error = Some(reason);
         } else {
-            let final_reason = format!("{reason} ({})", tries_phrase(attempts));
+            let final_reason = Reason::GaveUp {
+                last: Box::new(reason),
+                tries: attempts,
+            };
             file.reason = Some(final_reason.clone());
             file.last_upload_error = None;
             self.journal.push(JournalEntry::Failed {
@@ -425,21 +412,13 @@ impl UploadPlan {
 
     /// The page refused `id` itself (its error toast named the file): sending the same bytes again
     /// would be refused again, so the file fails now, without the retries a network fault gets.
-    pub fn upload_rejected(
-        &mut self,
-        id: FileId,
-        reason: impl Into<String>,
-    ) -> Result<(), QueueError> {
-        self.finish_failed(id, reason.into())
+    pub fn upload_rejected(&mut self, id: FileId, reason: Reason) -> Result<(), QueueError> {
+        self.finish_failed(id, reason)
     }
 
     /// The worker found that `id` is not a photo or video at all (a PDF named `.jpg`, say): it is
     /// listed as skipped with the reason, not as a failure.
-    pub fn conversion_skipped(
-        &mut self,
-        id: FileId,
-        reason: impl Into<String>,
-    ) -> Result<(), QueueError> {
+    pub fn conversion_skipped(&mut self, id: FileId, reason: Reason) -> Result<(), QueueError> {
         if self.state_of(id) != Some(FileState::Converting) {
             let from = self.file_for(id)?.state;
             return Err(QueueError::IllegalTransition {
@@ -448,7 +427,7 @@ impl UploadPlan {
                 to: FileState::Skipped,
             });
         }
-        self.finish_skipped(id, reason.into())
+        self.finish_skipped(id, reason)
     }
 
     /// The page lost the session while uploading `id` (iCloud answered 401): not the file's fault,
@@ -506,10 +485,9 @@ impl UploadPlan {
             .copied()
             .filter(|id| self.state_of(*id) == Some(FileState::Uploading))
             .collect();
-        let reason = format!(
-            "the page did not finish the upload in {} s",
-            self.config.upload_timeout_ms.div_ceil(1_000)
-        );
+        let reason = Reason::TimedOut {
+            seconds: self.config.upload_timeout_ms.div_ceil(1_000),
+        };
         for &id in &stalled {
             // Cannot fail: every stalled file is Uploading.
             let _ = self.upload_failed(id, reason.clone(), now_ms);
@@ -567,7 +545,7 @@ impl UploadPlan {
             .collect();
         for &id in &unfinished {
             // Cannot fail: every unfinished state may become Skipped.
-            let _ = self.finish_skipped(id, CANCELLED_REASON.to_string());
+            let _ = self.finish_skipped(id, Reason::Cancelled);
         }
         self.batch = None;
         unfinished.len()
@@ -587,12 +565,12 @@ impl UploadPlan {
         for &id in &waiting {
             let in_flight = self.files.get(&id).is_some_and(|file| file.uncertain);
             let reason = if in_flight {
-                CANCELLED_IN_FLIGHT_REASON
+                Reason::CancelledInFlight
             } else {
-                CANCELLED_REASON
+                Reason::Cancelled
             };
             // Cannot fail: a queued file may become Skipped.
-            let _ = self.finish_skipped(id, reason.to_string());
+            let _ = self.finish_skipped(id, reason);
         }
         self.awaiting_original.clear();
         waiting.len()
@@ -886,7 +864,7 @@ impl UploadPlan {
         }
     }
 
-    fn finish_failed(&mut self, id: FileId, reason: String) -> Result<(), QueueError> {
+    fn finish_failed(&mut self, id: FileId, reason: Reason) -> Result<(), QueueError> {
         let file = self.move_file(id, FileState::Failed)?;
         file.reason = Some(reason.clone());
         file.last_upload_error = None;
@@ -895,7 +873,7 @@ impl UploadPlan {
         Ok(())
     }
 
-    fn finish_skipped(&mut self, id: FileId, reason: String) -> Result<(), QueueError> {
+    fn finish_skipped(&mut self, id: FileId, reason: Reason) -> Result<(), QueueError> {
         let file = self.move_file(id, FileState::Skipped)?;
         file.reason = Some(reason.clone());
         self.journal.push(JournalEntry::Skipped { id, reason });
@@ -907,7 +885,7 @@ impl UploadPlan {
         &mut self,
         id: FileId,
         now_ms: u64,
-        note: Option<String>,
+        note: Option<Reason>,
     ) -> Result<(), QueueError> {
         let file = self.file_for(id)?;
         if file.state == FileState::Uploaded {

@@ -5,6 +5,7 @@
 use super::messages::{from_js, to_js};
 use crate::convert::{self, Conversion, ConvertOptions};
 use crate::protocol::{FromWorker, ToWorker};
+use crate::queue::Reason;
 use js_sys::{Array, ArrayBuffer, Reflect, Uint8Array};
 use sha2::{Digest, Sha256};
 use wasm_bindgen::prelude::*;
@@ -66,8 +67,7 @@ pub fn start() -> Result<(), JsValue> {
             (Ok(ToWorker::Convert { job, .. }), None) => post(
                 &FromWorker::Failed {
                     job,
-                    reason: "no file was given to convert".into(),
-                    not_media: false,
+                    reason: Reason::NoFileGiven,
                 },
                 None,
             ),
@@ -86,11 +86,9 @@ async fn convert_file(job: u32, file: File, options: ConvertOptions) {
     let original: ArrayBuffer = match JsFuture::from(file.array_buffer()).await {
         Ok(buffer) => buffer.unchecked_into(),
         Err(_) => {
-            let reason = "the file could not be read (was it moved or deleted?)".to_string();
             let message = FromWorker::Failed {
                 job,
-                reason,
-                not_media: false,
+                reason: Reason::Unreadable,
             };
             return post(&message, None);
         }
@@ -135,8 +133,7 @@ async fn convert_file(job: u32, file: File, options: ConvertOptions) {
         Err(error) => post(
             &FromWorker::Failed {
                 job,
-                reason: error.to_string(),
-                not_media: error.is_not_media(),
+                reason: Reason::Conversion { error },
             },
             None,
         ),

@@ -10,10 +10,10 @@ use crate::protocol::{
     BatchFile, Diagnostics, FromPage, FromWorker, PageOutcome, PageStatus, ToPage, ToWorker,
 };
 use crate::queue::{
-    report_csv, report_json, BatchNames, FileId, FileState, JournalEntry, PlanState, Stats,
-    UploadPlan,
+    report_csv, report_json, BatchNames, FileId, FileState, JournalEntry, PageAnswer, PlanState,
+    Reason, Stats, UploadPlan,
 };
-use crate::web::i18n::text;
+use crate::web::i18n::{reason_text, text};
 use crate::web::messages::from_js;
 use crate::web::page_link::PageLink;
 use crate::web::pool::{Pool, WorkerSignal};
@@ -109,7 +109,7 @@ fn now_ms() -> u64 {
 
 /// Names that are surely not photos or videos (sidecars, system files): skipped at intake, with
 /// the reason shown, instead of being read and sniffed.
-fn not_media_reason(name: &str) -> Option<String> {
+fn not_media_reason(name: &str) -> Option<Reason> {
     let lower = name.to_ascii_lowercase();
     let base = lower.rsplit('/').next().unwrap_or(&lower);
     let sidecar = [
@@ -117,14 +117,14 @@ fn not_media_reason(name: &str) -> Option<String> {
     ];
     if base.starts_with("._") || base == ".ds_store" || base == "thumbs.db" || base == "desktop.ini"
     {
-        return Some("a system file, not a photo".into());
+        return Some(Reason::SystemFile);
     }
-    sidecar.iter().find(|ext| base.ends_with(*ext)).map(|ext| {
-        format!(
-            "not a photo or video ({} file)",
-            ext[1..].to_ascii_uppercase()
-        )
-    })
+    sidecar
+        .iter()
+        .find(|ext| base.ends_with(*ext))
+        .map(|ext| Reason::SidecarFile {
+            extension: ext[1..].to_string(),
+        })
 }
 
 fn local_time(ms: f64) -> String {
@@ -315,11 +315,15 @@ impl Driver {
             "retry-failed" => {
                 self.plan.retry_failed();
             }
-            "export-csv" => download("photolift-report.csv", "text/csv", &report_csv(&self.plan))?,
+            "export-csv" => download(
+                "photolift-report.csv",
+                "text/csv",
+                &report_csv(&self.plan, &reason_text),
+            )?,
             "export-json" => download(
                 "photolift-report.json",
                 "application/json",
-                &report_json(&self.plan),
+                &report_json(&self.plan, &reason_text),
             )?,
             "clear-memory" => {
                 self.plan.forget_uploaded();
@@ -453,14 +457,10 @@ impl Driver {
                             self.outputs.remove(&id);
                         }
                     }
-                    FromWorker::Failed {
-                        job,
-                        reason,
-                        not_media,
-                    } => {
+                    FromWorker::Failed { job, reason } => {
                         self.pool.finish(slot);
                         let id = FileId(job);
-                        if not_media {
+                        if reason.is_not_media() {
                             logged(self.plan.conversion_skipped(id, reason));
                         } else {
                             logged(self.plan.conversion_failed(id, reason));
@@ -504,8 +504,10 @@ impl Driver {
 
     fn replace_worker(&mut self, slot: usize) -> Result<(), JsValue> {
         if let Some(job) = self.pool.replace(slot)? {
-            let reason = text("worker_crashed", &[]);
-            logged(self.plan.conversion_failed(FileId(job), reason));
+            logged(
+                self.plan
+                    .conversion_failed(FileId(job), Reason::WorkerCrashed),
+            );
         }
         Ok(())
     }
@@ -574,12 +576,8 @@ impl Driver {
     fn on_file_result(&mut self, id: FileId, outcome: PageOutcome, status: u16, message: &str) {
         let now = now_ms();
         self.progress.remove(&id);
-        // What iCloud said, in the user's words: Apple's own message when it gave one.
-        let reason = match (status, message.is_empty()) {
-            (0, _) => text("upload_connection_lost", &[]),
-            (_, true) => text("icloud_answered", &[&status.to_string()]),
-            (_, false) => text("icloud_said", &[message, &status.to_string()]),
-        };
+        // What iCloud said: Apple's own message when it gave one.
+        let answer = PageAnswer::from_page(status, message);
         let result = match outcome {
             PageOutcome::Uploaded => self.plan.upload_succeeded(id, now),
             PageOutcome::AlreadyThere => {
@@ -591,16 +589,14 @@ impl Driver {
                 self.plan.upload_interrupted(id)
             }
             PageOutcome::Outdated => self.plan.upload_interrupted(id),
-            PageOutcome::Refused => self
-                .plan
-                .upload_rejected(id, text("page_rejected", &[&reason])),
+            PageOutcome::Refused => self.plan.upload_rejected(id, Reason::Refused { answer }),
             PageOutcome::Failed => self
                 .plan
-                .upload_failed(id, text("upload_failed", &[&reason]), now)
+                .upload_failed(id, Reason::UploadFailed { answer }, now)
                 .map(drop),
             PageOutcome::NeverStarted => self
                 .plan
-                .upload_failed(id, text("page_never_started", &[]), now)
+                .upload_failed(id, Reason::NeverStarted, now)
                 .map(drop),
         };
         logged(result);
@@ -626,8 +622,7 @@ impl Driver {
                 break;
             };
             let Some(file) = self.originals.get(&id) else {
-                let reason = "the file is no longer available";
-                logged(self.plan.conversion_failed(id, reason));
+                logged(self.plan.conversion_failed(id, Reason::OriginalGone));
                 continue;
             };
             let message = ToWorker::Convert {
@@ -637,7 +632,7 @@ impl Driver {
                 hdr_gain_map: self.settings.hdr_gain_map,
             };
             if !self.pool.submit(id.0, file, &message)? {
-                logged(self.plan.conversion_failed(id, "no converter was free"));
+                logged(self.plan.conversion_failed(id, Reason::NoConverterFree));
             }
         }
         if self.page_takes_batches(now) {
@@ -658,8 +653,7 @@ impl Driver {
         for id in ids {
             let (Some(output), Some(original)) = (self.outputs.get(&id), self.originals.get(&id))
             else {
-                let reason = "the converted file was lost; drop it again";
-                logged(self.plan.upload_rejected(id, reason));
+                logged(self.plan.upload_rejected(id, Reason::OutputLost));
                 continue;
             };
             let last_modified = original.last_modified();
@@ -719,11 +713,9 @@ impl Driver {
             } else {
                 self.notes.get(&id).map(String::as_str).unwrap_or("")
             };
-            let message = file
-                .reason
-                .as_deref()
-                .or(file.last_upload_error.as_deref())
-                .unwrap_or(note);
+            let reason = file.reason.as_ref().or(file.last_upload_error.as_ref());
+            let reason = reason.map(reason_text);
+            let message = reason.as_deref().unwrap_or(note);
             let row = RowView {
                 name: &file.name,
                 state,
