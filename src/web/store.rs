@@ -11,7 +11,8 @@
 //! the journal says "handed to the page, never confirmed", and the resumed file would be skipped as
 //! uploaded before instead of counting as uploaded.
 
-use crate::queue::{JournalEntry, PlanConfig};
+use crate::panel_model::Settings;
+use crate::queue::JournalEntry;
 use js_sys::{Array, Object, Promise, Reflect};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
@@ -31,54 +32,6 @@ const SETTINGS: &str = "photolift.settings";
 const UPLOADED_PREFIX: &str = "photolift.up.";
 const JOURNAL_META: &str = "photolift.journal.meta";
 const JOURNAL_PREFIX: &str = "photolift.journal.";
-
-/// What the user (or a test) may set; everything has a default.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
-pub struct Settings {
-    pub batch_size: usize,
-    pub upload_timeout_ms: u64,
-    pub max_attempts: u32,
-    pub backoff_base_ms: u64,
-    pub upload_duplicates: bool,
-    pub quality: u8,
-    pub date_rescue: bool,
-    /// Keep an iPhone photo's HDR gain map in the JPEG (ISO 21496-1); on unless turned off.
-    pub hdr_gain_map: bool,
-}
-
-impl Default for Settings {
-    fn default() -> Settings {
-        let plan = PlanConfig::default();
-        Settings {
-            batch_size: plan.batch_size,
-            upload_timeout_ms: plan.upload_timeout_ms,
-            max_attempts: plan.max_attempts,
-            backoff_base_ms: plan.backoff_base_ms,
-            upload_duplicates: false,
-            quality: 92,
-            date_rescue: true,
-            hdr_gain_map: true,
-        }
-    }
-}
-
-impl Settings {
-    pub fn plan_config(&self, workers: usize) -> PlanConfig {
-        let defaults = PlanConfig::default();
-        PlanConfig {
-            batch_size: self.batch_size.max(1),
-            // Two batches ahead plus one per worker: the page never waits, memory stays bounded.
-            convert_ahead: self.batch_size.max(1) * 2 + workers.max(1),
-            max_converting: workers.max(1),
-            max_attempts: self.max_attempts.max(1),
-            backoff_base_ms: self.backoff_base_ms,
-            upload_timeout_ms: self.upload_timeout_ms.max(1_000),
-            upload_duplicates: self.upload_duplicates,
-            ..defaults
-        }
-    }
-}
 
 /// Journal progress already in storage.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
