@@ -7,6 +7,7 @@
 //! plan's configuration from the settings), tested natively. `words` is the one place where a reason (a typed value in the cores) becomes a sentence, through
 //! the messages of `extension/_locales`.
 
+mod calendar;
 pub mod convert;
 pub mod panel_model;
 pub mod protocol;
