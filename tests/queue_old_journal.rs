@@ -30,9 +30,7 @@ fn words(plan: &UploadPlan, id: u32) -> String {
 fn an_old_journal_resumes_with_its_outcomes_and_words() {
     let entries = old_journal();
     assert_eq!(entries.len(), 21);
-    let mut plan = UploadPlan::replay(PlanConfig::default(), &entries)
-        .unwrap()
-        .plan;
+    let mut plan = UploadPlan::replay(PlanConfig::default(), &entries).unwrap();
 
     let state = |plan: &UploadPlan, id: u32| plan.file(FileId(id)).unwrap().state;
     assert_eq!(state(&plan, 0), FileState::Uploaded);
@@ -103,9 +101,7 @@ fn an_old_journal_resumes_with_its_outcomes_and_words() {
     // The journal goes on with typed entries; old and new together still replay.
     let mut mixed = entries;
     mixed.extend(plan.take_journal());
-    let replayed = UploadPlan::replay(PlanConfig::default(), &mixed)
-        .unwrap()
-        .plan;
+    let replayed = UploadPlan::replay(PlanConfig::default(), &mixed).unwrap();
     assert_eq!(replayed.summary().uploaded, 3);
     assert_eq!(words(&replayed, 4), words(&plan, 4));
 }

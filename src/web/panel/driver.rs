@@ -17,6 +17,7 @@ use crate::web::i18n::{reason_text, text};
 use crate::web::messages::from_js;
 use crate::web::pool::Pool;
 use crate::web::store::{self, JournalMeta, Loaded};
+use gloo::timers::callback::Timeout;
 use wasm_bindgen::prelude::*;
 
 pub struct Driver {
@@ -29,9 +30,15 @@ pub struct Driver {
     /// An interrupted upload found in the journal, until its files are given again or discarded.
     resume_offer: Option<ResumeOffer>,
     expanded: bool,
-    /// Delivers events that finish later (clipboard) back to this driver.
+    /// Delivers events that finish later (clipboard, the clock) back to this driver.
     sender: Sender,
+    /// The one timer: set for the earliest moment the clock alone changes what to do.
+    wake: Option<(u64, Timeout)>,
 }
+
+/// A wake-up that is due while nothing can move (the page takes no batch yet) is tried again
+/// after this long, not in a busy loop.
+const RETRY_WAKE_MS: u64 = 500;
 
 /// The journal in storage, and what could not be written to it yet.
 struct Journal {
@@ -91,6 +98,7 @@ impl Driver {
             resume_offer,
             expanded: true,
             sender,
+            wake: None,
         };
         let resumed = driver.plan.files().map(|f| f.id).collect();
         let drawn = present::rows(
@@ -159,6 +167,7 @@ impl Driver {
             Event::ToggleExpanded => self.set_expanded(!self.expanded)?,
             Event::Scrolled => self.view.on_scroll()?,
             Event::Tick => {
+                self.wake = None;
                 self.plan.check_timeouts(now_ms());
             }
             Event::DiagnosticsCopied(ok) => self.view.page_changed.copied(ok),
@@ -179,7 +188,33 @@ impl Driver {
         }
         self.pump()?;
         self.journal.persist(&mut self.plan);
+        self.set_timer();
         self.render()
+    }
+
+    /// Sets the timer for the plan's next deadline or retry (`next_wake_ms`) or the end of the
+    /// page's hold, whichever comes first; none when only an event can change anything.
+    fn set_timer(&mut self) {
+        let now = now_ms();
+        let due = [self.plan.next_wake_ms(), self.page.hold_until(now)]
+            .into_iter()
+            .flatten()
+            .min();
+        let Some(due) = due else {
+            self.wake = None;
+            return;
+        };
+        let at = if due <= now { now + RETRY_WAKE_MS } else { due };
+        if self
+            .wake
+            .as_ref()
+            .is_some_and(|(set, _)| *set <= at && *set > now)
+        {
+            return;
+        }
+        let sender = self.sender.clone();
+        let delay = u32::try_from(at - now).unwrap_or(u32::MAX);
+        self.wake = Some((at, Timeout::new(delay, move || sender(Event::Tick))));
     }
 
     fn on_control(&mut self, action: Action) -> Result<(), JsValue> {

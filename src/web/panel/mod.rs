@@ -30,8 +30,6 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{DragEvent, Event as DomEvent, MessageEvent};
 
-const TICK_MS: u32 = 500;
-
 pub struct Panel;
 
 type Shared = Rc<RefCell<Option<Driver>>>;
@@ -110,8 +108,6 @@ impl Panel {
         *shared.borrow_mut() = Some(driver);
 
         wire_page(&send, port);
-        let tick = send.clone();
-        gloo::timers::callback::Interval::new(TICK_MS, move || tick(Event::Tick)).forget();
         // The panel lives as long as its page: nothing ever drops this.
         std::mem::forget(shared);
         Ok(())

@@ -75,6 +75,11 @@ impl PageSession {
         self.changed.as_ref()
     }
 
+    /// When the hold on batches ends, while there is one.
+    pub fn hold_until(&self, now: u64) -> Option<u64> {
+        (self.hold_batches_until > now).then_some(self.hold_batches_until)
+    }
+
     /// Whether the page may be handed the next batch now.
     pub fn takes_batches(&self, now: u64) -> bool {
         // In another view (Albums) the content script opens the Library to hand the files over.

@@ -23,7 +23,7 @@ pub fn restore(
     if !loaded.journal.is_empty() {
         match UploadPlan::replay(config.clone(), &loaded.journal) {
             Ok(resume) => {
-                let s = resume.plan.summary();
+                let s = resume.summary();
                 if s.awaiting_original > 0 {
                     offer = Some(ResumeOffer {
                         waiting: s.awaiting_original,
@@ -33,7 +33,7 @@ pub fn restore(
                             .map_or_else(String::new, |m| local_time(m.started_ms)),
                         dropped: Vec::new(),
                     });
-                    plan = Some(resume.plan);
+                    plan = Some(resume);
                 }
             }
             Err(error) => web_sys::console::warn_1(
