@@ -2,7 +2,9 @@
 //! resume journal.
 //!
 //! Pure: no browser, no I/O, no clock. The web shell passes the time in as `now_ms` and reports
-//! what workers and the page did; the plan answers what to do next.
+//! what workers and the page did; the plan answers what to do next. Every change to a file goes
+//! through `file_table` (the one door); why a file was skipped or failed is a `Reason` value,
+//! put into words only when shown (`crate::words`).
 
 mod batch;
 mod batch_names;
