@@ -46,6 +46,14 @@ pub fn reason(messages: &dyn Messages, reason: &Reason) -> Result<String, Missin
         Reason::Conversion { error } => convert_error(m, error),
         Reason::WorkerCrashed => say(m, "worker_crashed", &[]),
         Reason::Unreadable => say(m, "reason_unreadable", &[]),
+        Reason::TooBigToConvert {
+            megabytes,
+            limit_megabytes,
+        } => say(
+            m,
+            "reason_too_big_to_convert",
+            &[&megabytes.to_string(), &limit_megabytes.to_string()],
+        ),
         Reason::NoFileGiven => say(m, "reason_no_file_given", &[]),
         Reason::OriginalGone => say(m, "reason_original_gone", &[]),
         Reason::NoConverterFree => say(m, "reason_no_converter_free", &[]),

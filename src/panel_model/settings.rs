@@ -41,8 +41,7 @@ impl Settings {
         let defaults = PlanConfig::default();
         PlanConfig {
             batch_size: self.batch_size.max(1),
-            // Two batches ahead plus one per worker: the page never waits, memory stays bounded.
-            convert_ahead: self.batch_size.max(1) * 2 + workers.max(1),
+            convert_ahead: PlanConfig::convert_ahead_files(self.batch_size, workers),
             max_converting: workers.max(1),
             max_attempts: self.max_attempts.max(1),
             backoff_base_ms: self.backoff_base_ms,

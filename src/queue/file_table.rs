@@ -3,7 +3,7 @@
 //! [`FileTable::update`], which keep the per-state counts, the "convertible" and "ready" indexes
 //! and the set of changed rows right, so no caller has to remember to.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::error::QueueError;
 use super::state::{FileId, FileState, PlannedFile};
@@ -50,6 +50,10 @@ pub(super) struct FileTable {
     ready: BTreeSet<FileId>,
     /// Files whose row changed since the last `take_changes`.
     changes: BTreeSet<FileId>,
+    /// What each file in the convert-ahead window holds in memory (bytes), and their sum; a file
+    /// that leaves the window (uploaded, skipped, failed, back to queued) lets go of its bytes.
+    held: HashMap<FileId, u64>,
+    held_total: u64,
 }
 
 impl FileTable {
@@ -112,6 +116,15 @@ impl FileTable {
         let result = edit(file);
         file.state = to;
         self.reindex(id);
+        let in_window = matches!(
+            to,
+            FileState::Converting | FileState::Ready | FileState::Uploading
+        );
+        if !in_window {
+            if let Some(bytes) = self.held.remove(&id) {
+                self.held_total -= bytes;
+            }
+        }
         Ok(result)
     }
 
@@ -128,6 +141,17 @@ impl FileTable {
         file.state = state;
         self.reindex(id);
         Ok(result)
+    }
+
+    /// Notes what `id` holds in memory while it is in the convert-ahead window.
+    pub fn hold(&mut self, id: FileId, bytes: u64) {
+        let old = self.held.insert(id, bytes).unwrap_or(0);
+        self.held_total = self.held_total - old + bytes;
+    }
+
+    /// Bytes held by the files in the convert-ahead window.
+    pub fn held_total(&self) -> u64 {
+        self.held_total
     }
 
     /// Files whose row changed since the last call.

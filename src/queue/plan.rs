@@ -9,11 +9,12 @@ use serde::{Deserialize, Serialize};
 mod resume;
 
 use super::batch::{pick_batch, BatchInFlight};
-use super::config::PlanConfig;
+use super::config::{memory_estimate, PlanConfig};
 use super::duplicates::{normalise_content_key, DuplicateIndex, DuplicateVerdict};
 use super::error::QueueError;
 use super::file_table::FileTable;
 use super::journal::JournalEntry;
+use super::memory::RememberedUpload;
 use super::reason::Reason;
 use super::state::{FileId, FileState, PlannedFile};
 
@@ -141,30 +142,59 @@ impl UploadPlan {
     ) -> Result<(), QueueError> {
         let key = normalise_content_key(key)?;
         let date = date.into();
+        let record = RememberedUpload::new(&key, &date)?;
         self.settle_unconfirmed(&key, &date);
-        self.duplicates.remember_uploaded(key, date);
+        self.duplicates.remember_uploaded(record);
         Ok(())
+    }
+
+    /// [`UploadPlan::remember_uploaded`] for the whole memory at once, as loaded from storage
+    /// (packed: see `queue::memory`): a million photos load in one sort.
+    pub fn remember_uploads(&mut self, records: impl IntoIterator<Item = RememberedUpload>) {
+        self.duplicates.remember_many(records);
+        let unconfirmed: Vec<String> = self.unconfirmed_by_key.keys().cloned().collect();
+        for key in unconfirmed {
+            if let Some(date) = self.duplicates.uploaded_on(&key) {
+                self.settle_unconfirmed(&key, &date);
+            }
+        }
     }
 
     // ----- conversion -------------------------------------------------------------------------
 
     /// The next file a worker should convert, now marked `Converting`; `None` while paused, while
-    /// all workers are busy, or while `convert_ahead` files are already converted (or being
-    /// converted) and not uploaded.
+    /// all workers are busy, or while the convert-ahead window is full: `convert_ahead` files
+    /// converted (or being converted) and not uploaded, or `convert_ahead_bytes` held by them with
+    /// this one's estimate added. An empty window always takes the next file, however big.
     pub fn next_to_convert(&mut self, now_ms: u64) -> Option<FileId> {
         if self.paused || self.files.count(FileState::Converting) >= self.config.max_converting {
             return None;
         }
-        if self.in_memory_count() >= self.config.convert_ahead {
+        let in_window = self.in_memory_count();
+        if in_window >= self.config.convert_ahead {
             return None;
         }
         let id = *self.files.convertible().first()?;
+        let estimate = memory_estimate(self.files.find(id).ok()?.size);
+        if in_window > 0
+            && self.files.held_total().saturating_add(estimate) > self.config.convert_ahead_bytes
+        {
+            return None;
+        }
         self.files.move_to(id, FileState::Converting, |_| ()).ok()?;
+        self.files.hold(id, estimate);
         self.started_ms.get_or_insert(now_ms);
         Some(id)
     }
 
-    /// A worker converted `id`; `content_key` is the hex SHA-256 of the original bytes.
+    /// Bytes held by the files in the convert-ahead window (see [`UploadPlan::next_to_convert`]).
+    pub fn bytes_in_window(&self) -> u64 {
+        self.files.held_total()
+    }
+
+    /// A worker converted `id`; `content_key` is the hex SHA-256 of the original bytes. The file
+    /// is taken to hold its original's size in memory until uploaded (see
+    /// [`UploadPlan::converted_holding`]).
     ///
     /// Returns the file's new state: `Ready`, or `Skipped` when it is a duplicate (uploaded by
     /// photolift before, or a second copy in this plan) and duplicates are not wanted. The shell
@@ -173,6 +203,20 @@ impl UploadPlan {
         &mut self,
         id: FileId,
         content_key: &str,
+        now_ms: u64,
+    ) -> Result<FileState, QueueError> {
+        let size = self.files.find(id)?.size;
+        self.converted_holding(id, content_key, size, now_ms)
+    }
+
+    /// [`UploadPlan::converted`], where the shell holds `held_bytes` in memory for the file until
+    /// the page has it: the converted JPEG's size, or 0 for a file handed over as the original
+    /// (a handle, no bytes).
+    pub fn converted_holding(
+        &mut self,
+        id: FileId,
+        content_key: &str,
+        held_bytes: u64,
         now_ms: u64,
     ) -> Result<FileState, QueueError> {
         let key = normalise_content_key(content_key)?;
@@ -225,6 +269,7 @@ impl UploadPlan {
                 self.files.move_to(id, FileState::Ready, |file| {
                     file.not_before_ms = now_ms;
                 })?;
+                self.files.hold(id, held_bytes);
                 Ok(FileState::Ready)
             }
         }

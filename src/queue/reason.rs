@@ -31,6 +31,11 @@ pub enum Reason {
     WorkerCrashed,
     /// The worker could not read the file (moved or deleted since the drop).
     Unreadable,
+    /// The file is bigger than photolift converts (`megabytes`, the limit `limit_megabytes`).
+    TooBigToConvert {
+        megabytes: u64,
+        limit_megabytes: u64,
+    },
     /// The worker was asked to convert without a file.
     NoFileGiven,
     /// The panel no longer has the dropped file.
@@ -125,6 +130,10 @@ impl Reason {
             Reason::AlreadyThere,
             Reason::WorkerCrashed,
             Reason::Unreadable,
+            Reason::TooBigToConvert {
+                megabytes: 2_100,
+                limit_megabytes: 1_024,
+            },
             Reason::NoFileGiven,
             Reason::OriginalGone,
             Reason::NoConverterFree,
@@ -184,7 +193,7 @@ mod tests {
 
     #[test]
     fn every_variant_has_an_example() {
-        let mut seen = [false; 20];
+        let mut seen = [false; 21];
         for reason in Reason::examples() {
             // A new variant fails to compile here until it gets an example.
             let slot = match reason {
@@ -208,6 +217,7 @@ mod tests {
                 Reason::TimedOut { .. } => 17,
                 Reason::GaveUp { .. } => 18,
                 Reason::Stored { .. } => 19,
+                Reason::TooBigToConvert { .. } => 20,
             };
             seen[slot] = true;
         }

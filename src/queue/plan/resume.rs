@@ -7,6 +7,7 @@ use super::super::config::PlanConfig;
 use super::super::duplicates::normalise_content_key;
 use super::super::error::QueueError;
 use super::super::journal::{fold_journal, JournalEntry, JournalOutcome};
+use super::super::memory::RememberedUpload;
 use super::super::state::{FileId, FileState, PlannedFile};
 use super::UploadPlan;
 
@@ -70,7 +71,9 @@ impl UploadPlan {
                     file.uploaded_at_ms = Some(at_ms);
                     if let Some(key) = &file.content_key {
                         let date = utc_date_from_ms(at_ms);
-                        plan.duplicates.remember_uploaded(key.clone(), date);
+                        if let Ok(record) = RememberedUpload::new(key, &date) {
+                            plan.duplicates.remember_uploaded(record);
+                        }
                     }
                 }
                 JournalOutcome::Failed { reason } => {

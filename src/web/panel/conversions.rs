@@ -26,12 +26,24 @@ pub fn now_ms() -> u64 {
     js_sys::Date::now() as u64
 }
 
+/// An original JPEG bigger than this gets no thumbnail (the browser would decode it whole).
+const THUMBNAIL_MAX_ORIGINAL_BYTES: f64 = 64.0 * 1024.0 * 1024.0;
+
 /// A converted file waiting for (or in) its upload. Kept until the page confirms it, so that a
 /// retry does not need another conversion.
 pub struct Output {
-    pub buffer: ArrayBuffer,
+    pub bytes: OutputBytes,
     pub name: String,
     pub media_type: String,
+}
+
+/// What goes to the page for a file.
+pub enum OutputBytes {
+    /// The converted JPEG, in the panel's memory.
+    Converted(ArrayBuffer),
+    /// The file goes up unchanged (a JPEG, a video): the user's own `File`, a handle that is never
+    /// read into memory here; the page gets the same handle.
+    Original(File),
 }
 
 pub struct Conversions {
@@ -125,16 +137,30 @@ impl Conversions {
                             text("unchanged_jpeg", &[])
                         };
                         self.notes.insert(id, note);
+                        let output_bytes = match (unchanged, self.originals.get(&id)) {
+                            (true, Some(original)) => OutputBytes::Original(original.clone()),
+                            (false, _) if bytes.is_instance_of::<ArrayBuffer>() => {
+                                OutputBytes::Converted(bytes.unchecked_into())
+                            }
+                            _ => {
+                                logged(plan.conversion_failed(id, Reason::OriginalGone));
+                                return Ok(());
+                            }
+                        };
                         if !media_type.starts_with("video/") {
-                            self.make_thumbnail(id, &bytes, &media_type);
+                            self.make_thumbnail(id, &output_bytes, &media_type);
                         }
+                        let held = match &output_bytes {
+                            OutputBytes::Converted(buffer) => u64::from(buffer.byte_length()),
+                            OutputBytes::Original(_) => 0,
+                        };
                         let output = Output {
-                            buffer: bytes.unchecked_into(),
+                            bytes: output_bytes,
                             name,
                             media_type,
                         };
                         self.outputs.insert(id, output);
-                        logged(plan.converted(id, &content_key, now_ms()));
+                        logged(plan.converted_holding(id, &content_key, held, now_ms()));
                         if plan.file(id).map(|f| f.state) != Some(FileState::Ready) {
                             self.outputs.remove(&id);
                         }
@@ -170,15 +196,26 @@ impl Conversions {
         Ok(())
     }
 
-    fn make_thumbnail(&self, id: FileId, bytes: &JsValue, media_type: &str) {
-        let Some(bytes) = bytes.dyn_ref::<ArrayBuffer>() else {
+    fn make_thumbnail(&self, id: FileId, bytes: &OutputBytes, media_type: &str) {
+        let blob = match bytes {
+            OutputBytes::Converted(buffer) => {
+                let options = web_sys::BlobPropertyBag::new();
+                options.set_type(media_type);
+                let parts = js_sys::Array::of1(buffer);
+                web_sys::Blob::new_with_buffer_source_sequence_and_options(&parts, &options)
+            }
+            // A huge original is not decoded just for a thumbnail.
+            OutputBytes::Original(file) if file.size() <= THUMBNAIL_MAX_ORIGINAL_BYTES => {
+                Ok(file.clone().into())
+            }
+            OutputBytes::Original(_) => return,
+        };
+        let (Ok(blob), sender) = (blob, self.sender.clone()) else {
             return;
         };
-        let (bytes, media_type, sender) =
-            (bytes.clone(), media_type.to_string(), self.sender.clone());
         wasm_bindgen_futures::spawn_local(async move {
             // A photo the browser cannot show small just keeps its placeholder.
-            if let Ok(url) = super::thumbnail::thumbnail(&bytes, &media_type).await {
+            if let Ok(url) = super::thumbnail::thumbnail(&blob).await {
                 sender(Event::Thumbnail(id, url));
             }
         });

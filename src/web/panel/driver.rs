@@ -57,10 +57,9 @@ impl Journal {
         self.unwritten.append(&mut plan.take_journal());
         if !self.unwritten.is_empty() && self.storage_error.is_none() {
             let entries = std::mem::take(&mut self.unwritten);
-            let meta = self.meta.get_or_insert_with(|| JournalMeta {
-                started_ms: js_sys::Date::now(),
-                chunks: 0,
-            });
+            let meta = self
+                .meta
+                .get_or_insert_with(|| JournalMeta::new(js_sys::Date::now()));
             let sender = self.sender.clone();
             store::append_journal(meta, &entries, move |entries, reason| {
                 sender(Event::StorageFailed(entries, reason))
@@ -82,7 +81,7 @@ impl Driver {
         let settings = loaded.settings.clone();
         let config = settings.plan_config(pool.size());
         let mut meta = loaded.journal_meta.clone();
-        let (plan, resume_offer) = resume::restore(config, &loaded, &mut meta);
+        let (plan, resume_offer) = resume::restore(config, loaded, &mut meta);
         let mut driver = Driver {
             view,
             plan,

@@ -2,7 +2,7 @@
 //! itself (status, page changed), when it may take the next batch, sending batches, the files'
 //! upload progress and results, and the tab title.
 
-use super::conversions::{logged, now_ms, Conversions};
+use super::conversions::{logged, now_ms, Conversions, OutputBytes};
 use crate::protocol::{BatchFile, Diagnostics, FromPage, PageOutcome, PageStatus, ToPage};
 use crate::queue::{BatchNames, FileId, PageAnswer, Reason, UploadPlan};
 use crate::web::i18n::text;
@@ -211,7 +211,7 @@ impl PageSession {
         persist(plan);
         self.batches_sent += 1;
         let mut files: Vec<BatchFile> = Vec::with_capacity(ids.len());
-        let mut buffers = Vec::with_capacity(ids.len());
+        let mut payloads: Vec<JsValue> = Vec::with_capacity(ids.len());
         let mut names_in_batch = BatchNames::default();
         for id in ids {
             let (Some(output), Some(original)) =
@@ -227,12 +227,16 @@ impl PageSession {
                 media_type: output.media_type.clone(),
                 last_modified,
             });
-            // A copy crosses to the page; ours stays for a retry until the page confirms the upload.
-            buffers.push(output.buffer.slice(0));
+            payloads.push(match &output.bytes {
+                // A copy crosses to the page; ours stays for a retry until the page confirms it.
+                OutputBytes::Converted(buffer) => buffer.slice(0).into(),
+                // A handle crosses (cloned, no bytes read); the page builds its File from it.
+                OutputBytes::Original(file) => file.clone().into(),
+            });
         }
         let batch = self.batches_sent;
         self.link
-            .send_with(&ToPage::UploadBatch { batch, files }, buffers)
+            .send_with(&ToPage::UploadBatch { batch, files }, payloads)
     }
 
     /// Shows `title` in the tab (progress while uploading; empty restores the page's own).

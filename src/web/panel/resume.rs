@@ -15,7 +15,7 @@ use wasm_bindgen::prelude::*;
 /// describes nothing to finish is dropped, and so are the handles kept for it.
 pub fn restore(
     config: PlanConfig,
-    loaded: &Loaded,
+    loaded: Loaded,
     journal: &mut Option<JournalMeta>,
 ) -> (UploadPlan, Option<ResumeOffer>) {
     let mut offer = None;
@@ -53,10 +53,7 @@ pub fn restore(
     let mut plan = plan.unwrap_or_else(|| {
         UploadPlan::new(config).expect("the plan config from settings is valid")
     });
-    for (key, date) in &loaded.uploaded {
-        // A malformed stored key only loses that one memory.
-        let _ = plan.remember_uploaded(key, date.as_str());
-    }
+    plan.remember_uploads(loaded.uploaded);
     (plan, offer)
 }
 
