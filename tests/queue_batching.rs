@@ -1,7 +1,9 @@
 //! Batching order and size, one batch in flight at a time, the convert-ahead window and the
 //! worker limit, and the summary and change list the panel reads.
 
+use photolift::convert::ConvertError;
 use photolift::queue::{FileId, FileState, PlanConfig, PlanState, UploadPlan};
+use photolift::queue::{PageAnswer, Reason};
 
 fn key_for(n: u32) -> String {
     format!("{n:064x}")
@@ -80,7 +82,14 @@ fn the_next_batch_waits_until_every_file_of_the_last_one_is_resolved() {
         "one file of the batch still uploading"
     );
     assert!(plan.batch_in_flight().is_some());
-    plan.upload_failed(first[1], "server said 500", 4).unwrap();
+    plan.upload_failed(
+        first[1],
+        Reason::UploadFailed {
+            answer: PageAnswer::Status { status: 500 },
+        },
+        4,
+    )
+    .unwrap();
     assert!(
         plan.batch_in_flight().is_none(),
         "a failed file resolves it too"
@@ -171,15 +180,29 @@ fn summary_counts_every_state() {
     };
     let (mut plan, ids) = plan_with(config, 7);
     assert_eq!(plan.summary().state, PlanState::Idle);
-    plan.skip(ids[6], "not a photo or video").unwrap();
+    plan.skip(
+        ids[6],
+        Reason::SidecarFile {
+            extension: "txt".into(),
+        },
+    )
+    .unwrap();
     for _ in 0..5 {
         plan.next_to_convert(0).unwrap();
     }
     plan.converted(ids[0], &key_for(0), 0).unwrap();
     plan.converted(ids[1], &key_for(1), 0).unwrap();
     plan.converted(ids[2], &key_for(2), 0).unwrap();
-    plan.conversion_failed(ids[3], "the HEIC file is damaged")
-        .unwrap();
+    plan.conversion_failed(
+        ids[3],
+        Reason::Conversion {
+            error: ConvertError::Damaged {
+                format: "HEIC".into(),
+                detail: "no image item".into(),
+            },
+        },
+    )
+    .unwrap();
     assert_eq!(plan.next_batch(0), Some(vec![ids[0]]));
     plan.upload_succeeded(ids[0], 1).unwrap();
     assert_eq!(plan.next_batch(1), Some(vec![ids[1]]));
@@ -271,8 +294,15 @@ fn the_window_is_bounded_in_bytes_as_well_as_in_files() {
     }
     assert_eq!(plan.bytes_in_window(), 100 * MB);
     assert_eq!(plan.next_to_convert(4), None, "100 + 100 MB > 160 MB");
-    plan.conversion_failed(pngs[2], "the image is too large")
-        .unwrap();
+    plan.conversion_failed(
+        pngs[2],
+        Reason::Conversion {
+            error: ConvertError::TooMuchMemory {
+                limit_megapixels: 250,
+            },
+        },
+    )
+    .unwrap();
     assert_eq!(plan.bytes_in_window(), 0);
     assert_eq!(plan.next_to_convert(5), Some(pngs[3]));
 }

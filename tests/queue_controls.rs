@@ -1,6 +1,9 @@
 //! Pause, resume, cancel and retry_failed, and the plan state the summary reports.
 
-use photolift::queue::{FileState, PlanConfig, PlanState, UploadPlan, CANCELLED_REASON};
+use photolift::convert::ConvertError;
+use photolift::queue::{FileState, PlanConfig, PlanState, UploadPlan};
+use photolift::queue::{PageAnswer, Reason};
+use photolift::words::english_reason;
 
 fn key_for(n: u32) -> String {
     format!("{n:064x}")
@@ -62,8 +65,13 @@ fn cancel_skips_everything_unfinished_and_the_plan_is_done() {
     assert_eq!(summary.state, PlanState::Done);
     for &id in &ids[1..] {
         assert_eq!(
-            plan.file(id).unwrap().reason.as_deref(),
-            Some(CANCELLED_REASON)
+            plan.file(id)
+                .unwrap()
+                .reason
+                .as_ref()
+                .map(english_reason)
+                .as_deref(),
+            Some("cancelled")
         );
     }
     assert!(plan.batch_in_flight().is_none());
@@ -87,11 +95,26 @@ fn retry_failed_requeues_failed_files_with_fresh_tries() {
     let flaky = plan.add_file("flaky.heic", 1, 0);
     plan.next_to_convert(0).unwrap();
     plan.next_to_convert(0).unwrap();
-    plan.conversion_failed(bad, "the HEIC file is damaged")
-        .unwrap();
+    plan.conversion_failed(
+        bad,
+        Reason::Conversion {
+            error: ConvertError::Damaged {
+                format: "HEIC".into(),
+                detail: "no image item".into(),
+            },
+        },
+    )
+    .unwrap();
     plan.converted(flaky, &key_for(1), 0).unwrap();
     plan.next_batch(0).unwrap();
-    plan.upload_failed(flaky, "server said 500", 0).unwrap();
+    plan.upload_failed(
+        flaky,
+        Reason::UploadFailed {
+            answer: PageAnswer::Status { status: 500 },
+        },
+        0,
+    )
+    .unwrap();
     assert_eq!(plan.summary().failed, 2);
     assert_eq!(plan.summary().state, PlanState::Done);
 
@@ -117,7 +140,13 @@ fn intake_skips_and_the_states_of_an_empty_and_a_finished_plan() {
     let mut plan = UploadPlan::new(PlanConfig::default()).unwrap();
     assert_eq!(plan.summary().state, PlanState::Idle);
     let doc = plan.add_file("notes.txt", 1, 0);
-    plan.skip(doc, "not a photo or video").unwrap();
+    plan.skip(
+        doc,
+        Reason::SidecarFile {
+            extension: "txt".into(),
+        },
+    )
+    .unwrap();
     let summary = plan.summary();
     assert_eq!((summary.total, summary.skipped), (1, 1));
     assert_eq!(summary.state, PlanState::Done);

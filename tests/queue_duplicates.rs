@@ -1,6 +1,8 @@
 //! Duplicates: photos photolift uploaded before, copies within one drop, and the override.
 
 use photolift::queue::{FileState, PlanConfig, QueueError, UploadPlan};
+use photolift::queue::{PageAnswer, Reason};
+use photolift::words::english_reason;
 
 fn key_for(n: u32) -> String {
     format!("{n:064x}")
@@ -20,7 +22,12 @@ fn a_photo_uploaded_in_an_earlier_session_is_skipped_with_the_date() {
     let (id, state) = convert(&mut plan, "IMG_0007.HEIC", &key_for(7));
     assert_eq!(state, FileState::Skipped);
     assert_eq!(
-        plan.file(id).unwrap().reason.as_deref(),
+        plan.file(id)
+            .unwrap()
+            .reason
+            .as_ref()
+            .map(english_reason)
+            .as_deref(),
         Some("already in iCloud Photos via photolift on 2026-11-20")
     );
     assert_eq!(plan.file(id).unwrap().content_key, Some(key_for(7)));
@@ -43,7 +50,12 @@ fn the_second_copy_in_a_drop_is_skipped_and_names_the_first() {
     assert_eq!(first_state, FileState::Ready);
     assert_eq!(second_state, FileState::Skipped);
     assert_eq!(
-        plan.file(second).unwrap().reason.as_deref(),
+        plan.file(second)
+            .unwrap()
+            .reason
+            .as_ref()
+            .map(english_reason)
+            .as_deref(),
         Some("same photo as IMG_0001.HEIC in this drop")
     );
     assert_eq!(plan.next_batch(0), Some(vec![first]));
@@ -59,7 +71,13 @@ fn a_copy_whose_twin_failed_goes_up_itself() {
     let (first, _) = convert(&mut plan, "a.heic", &key_for(1));
     plan.next_batch(0).unwrap();
     assert_eq!(
-        plan.upload_failed(first, "server said 500", 0),
+        plan.upload_failed(
+            first,
+            Reason::UploadFailed {
+                answer: PageAnswer::Status { status: 500 }
+            },
+            0
+        ),
         Ok(FileState::Failed)
     );
     let (_, second_state) = convert(&mut plan, "a copy.heic", &key_for(1));

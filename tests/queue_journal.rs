@@ -1,10 +1,10 @@
 //! The resume journal: what the plan writes, and rebuilding the plan from it after a crash,
 //! including a crash between handing a file to the page and the page confirming it.
 
-use photolift::queue::{
-    FileId, FileState, JournalEntry, KeyCheck, PlanConfig, PlanState, UploadPlan,
-    CANCELLED_IN_FLIGHT_REASON, CANCELLED_REASON,
-};
+use photolift::convert::ConvertError;
+use photolift::queue::Reason;
+use photolift::queue::{FileId, FileState, JournalEntry, PlanConfig, PlanState, UploadPlan};
+use photolift::words::english_reason;
 
 fn key_for(n: u32) -> String {
     format!("{n:064x}")
@@ -43,8 +43,16 @@ fn crashed_session() -> (Vec<String>, [FileId; 6]) {
         plan.converted(duplicate, &key_for(1), NOV_20),
         Ok(FileState::Skipped)
     );
-    plan.conversion_failed(failed, "the HEIC file is damaged")
-        .unwrap();
+    plan.conversion_failed(
+        failed,
+        Reason::Conversion {
+            error: ConvertError::Damaged {
+                format: "HEIC".into(),
+                detail: "no image item".into(),
+            },
+        },
+    )
+    .unwrap();
     // The tab dies here: `handed` is with the page, `ready` waits, `queued` never started.
 
     (
@@ -103,18 +111,21 @@ fn the_plan_writes_one_fact_per_step() {
 #[test]
 fn replay_keeps_outcomes_and_marks_the_unconfirmed_hand_off_uncertain() {
     let (lines, [uploaded, handed, ready, queued, duplicate, failed]) = crashed_session();
-    let resume = UploadPlan::replay(PlanConfig::default(), &parse(&lines)).unwrap();
-    let plan = &resume.plan;
+    let plan = &UploadPlan::replay(PlanConfig::default(), &parse(&lines)).unwrap();
 
     assert_eq!(plan.file(uploaded).unwrap().state, FileState::Uploaded);
     assert_eq!(plan.file(duplicate).unwrap().state, FileState::Skipped);
     assert_eq!(
-        plan.file(duplicate).unwrap().reason.as_deref(),
+        plan.file(duplicate)
+            .unwrap()
+            .reason
+            .as_ref()
+            .map(english_reason)
+            .as_deref(),
         Some("same photo as IMG_0001.HEIC in this drop")
     );
     assert_eq!(plan.file(failed).unwrap().state, FileState::Failed);
 
-    assert_eq!(resume.uncertain, vec![handed]);
     let handed_file = plan.file(handed).unwrap();
     assert_eq!(handed_file.state, FileState::Queued);
     assert!(handed_file.uncertain);
@@ -126,13 +137,6 @@ fn replay_keeps_outcomes_and_marks_the_unconfirmed_hand_off_uncertain() {
         assert!(file.needs_original);
     }
 
-    assert_eq!(
-        resume.known_uploaded.get(&key_for(1)).map(String::as_str),
-        Some("2026-11-20")
-    );
-    assert_eq!(resume.known_uploaded.len(), 1);
-    assert_eq!(resume.ignored_entries, 0);
-
     let summary = plan.summary();
     assert_eq!(summary.awaiting_original, 3);
     assert_eq!(summary.state, PlanState::Idle);
@@ -141,16 +145,13 @@ fn replay_keeps_outcomes_and_marks_the_unconfirmed_hand_off_uncertain() {
 #[test]
 fn the_uncertain_file_goes_again_once_its_original_is_back_and_409_settles_it() {
     let (lines, [uploaded, handed, _, _, _, _]) = crashed_session();
-    let mut plan = UploadPlan::replay(PlanConfig::default(), &parse(&lines))
-        .unwrap()
-        .plan;
+    let mut plan = UploadPlan::replay(PlanConfig::default(), &parse(&lines)).unwrap();
     assert_eq!(plan.next_to_convert(0), None, "no original yet");
 
     assert_eq!(
         plan.match_resumed_file("IMG_0002.HEIC", 2_000, 22),
         Some(handed)
     );
-    assert_eq!(plan.confirm_key(handed, &key_for(2)), Ok(KeyCheck::Same));
     assert_eq!(plan.next_to_convert(0), Some(handed));
     assert_eq!(plan.converted(handed, &key_for(2), 0), Ok(FileState::Ready));
     assert_eq!(plan.next_batch(0), Some(vec![handed]));
@@ -172,44 +173,12 @@ fn the_uncertain_file_goes_again_once_its_original_is_back_and_409_settles_it() 
 }
 
 #[test]
-fn a_different_photo_with_the_same_name_size_and_date_is_not_taken_for_the_old_one() {
-    let (lines, [_, _, ready, _, _, _]) = crashed_session();
-    let mut plan = UploadPlan::replay(PlanConfig::default(), &parse(&lines))
-        .unwrap()
-        .plan;
-    assert_eq!(
-        plan.match_resumed_file("IMG_0003.HEIC", 3_000, 33),
-        Some(ready)
-    );
-    assert_eq!(plan.summary().awaiting_original, 2);
-    assert_eq!(
-        plan.confirm_key(ready, &key_for(99)),
-        Ok(KeyCheck::Different)
-    );
-    assert!(plan.file(ready).unwrap().needs_original);
-    assert_eq!(plan.summary().awaiting_original, 3);
-    assert_eq!(plan.next_to_convert(0), None);
-    // The right file can still be matched later.
-    assert_eq!(
-        plan.match_resumed_file("IMG_0003.HEIC", 3_000, 33),
-        Some(ready)
-    );
-    assert_eq!(plan.confirm_key(ready, &key_for(3)), Ok(KeyCheck::Same));
-}
-
-#[test]
-fn a_file_never_hashed_has_nothing_to_confirm_and_new_files_get_fresh_ids() {
+fn new_files_after_a_resume_get_fresh_ids() {
     let (lines, [_, _, _, queued, _, failed]) = crashed_session();
-    let mut plan = UploadPlan::replay(PlanConfig::default(), &parse(&lines))
-        .unwrap()
-        .plan;
+    let mut plan = UploadPlan::replay(PlanConfig::default(), &parse(&lines)).unwrap();
     assert_eq!(
         plan.match_resumed_file("IMG_0004.HEIC", 4_000, 44),
         Some(queued)
-    );
-    assert_eq!(
-        plan.confirm_key(queued, &key_for(4)),
-        Ok(KeyCheck::NotKeyedBefore)
     );
 
     let new = plan.add_file("IMG_0001 again.HEIC", 1_000, 0);
@@ -219,7 +188,12 @@ fn a_file_never_hashed_has_nothing_to_confirm_and_new_files_get_fresh_ids() {
     assert_eq!(plan.next_to_convert(0), Some(new));
     assert_eq!(plan.converted(new, &key_for(1), 0), Ok(FileState::Skipped));
     assert_eq!(
-        plan.file(new).unwrap().reason.as_deref(),
+        plan.file(new)
+            .unwrap()
+            .reason
+            .as_ref()
+            .map(english_reason)
+            .as_deref(),
         Some("already in iCloud Photos via photolift on 2026-11-20")
     );
 }
@@ -228,9 +202,7 @@ fn a_file_never_hashed_has_nothing_to_confirm_and_new_files_get_fresh_ids() {
 fn the_journal_of_the_resumed_session_continues_the_old_one() {
     let (lines, [_, handed, _, _, _, _]) = crashed_session();
     let mut entries = parse(&lines);
-    let mut plan = UploadPlan::replay(PlanConfig::default(), &entries)
-        .unwrap()
-        .plan;
+    let mut plan = UploadPlan::replay(PlanConfig::default(), &entries).unwrap();
     assert!(plan.take_journal().is_empty(), "replay writes nothing");
     plan.match_resumed_file("IMG_0002.HEIC", 2_000, 22).unwrap();
     plan.next_to_convert(0).unwrap();
@@ -244,9 +216,8 @@ fn the_journal_of_the_resumed_session_continues_the_old_one() {
     }));
 
     let again = UploadPlan::replay(PlanConfig::default(), &entries).unwrap();
-    assert_eq!(again.plan.file(handed).unwrap().state, FileState::Uploaded);
-    assert!(again.uncertain.is_empty());
-    assert_eq!(again.known_uploaded.len(), 2);
+    assert_eq!(again.file(handed).unwrap().state, FileState::Uploaded);
+    assert!(!again.file(handed).unwrap().uncertain);
 }
 
 #[test]
@@ -255,8 +226,7 @@ fn a_journal_cut_off_anywhere_still_replays() {
     let entries = parse(&lines);
     for cut in 0..=entries.len() {
         let resume = UploadPlan::replay(PlanConfig::default(), &entries[..cut]).unwrap();
-        assert_eq!(resume.ignored_entries, 0);
-        let summary = resume.plan.summary();
+        let summary = resume.summary();
         assert!(summary.total <= 6);
         assert_eq!(
             summary.queued + summary.uploaded + summary.skipped + summary.failed,
@@ -281,32 +251,27 @@ fn entries_about_unknown_files_are_ignored_not_fatal() {
         },
     ];
     let resume = UploadPlan::replay(PlanConfig::default(), &entries).unwrap();
-    assert_eq!(resume.ignored_entries, 1);
-    assert_eq!(resume.plan.summary().total, 1);
-    assert!(resume.known_uploaded.is_empty());
+    assert_eq!(resume.summary().total, 1);
+    assert_eq!(resume.summary().uploaded, 0, "the stray upload is left out");
 }
 
 #[test]
 fn retry_after_resume_is_journaled_as_requeued() {
     let (lines, [_, _, _, _, _, failed]) = crashed_session();
     let mut entries = parse(&lines);
-    let mut plan = UploadPlan::replay(PlanConfig::default(), &entries)
-        .unwrap()
-        .plan;
+    let mut plan = UploadPlan::replay(PlanConfig::default(), &entries).unwrap();
     assert_eq!(plan.retry_failed(), 1);
     let written = plan.take_journal();
     assert_eq!(written, vec![JournalEntry::Requeued { id: failed }]);
     entries.extend(written);
     let again = UploadPlan::replay(PlanConfig::default(), &entries).unwrap();
-    assert_eq!(again.plan.file(failed).unwrap().state, FileState::Queued);
+    assert_eq!(again.file(failed).unwrap().state, FileState::Queued);
 }
 
 #[test]
 fn discarding_the_interrupted_upload_cancels_only_the_files_still_waiting_for_their_originals() {
     let (lines, [uploaded, handed, ready, queued, _, failed]) = crashed_session();
-    let mut plan = UploadPlan::replay(PlanConfig::default(), &parse(&lines))
-        .unwrap()
-        .plan;
+    let mut plan = UploadPlan::replay(PlanConfig::default(), &parse(&lines)).unwrap();
     // One original came back, and a new photo was added before the user discarded the rest.
     assert_eq!(
         plan.match_resumed_file("IMG_0003.HEIC", 3_000, 33),
@@ -316,14 +281,14 @@ fn discarding_the_interrupted_upload_cancels_only_the_files_still_waiting_for_th
 
     assert_eq!(plan.cancel_awaiting_originals(), 2, "handed and queued");
     for (id, reason) in [
-        (handed, CANCELLED_IN_FLIGHT_REASON),
-        (queued, CANCELLED_REASON),
+        (handed, Reason::CancelledInFlight),
+        (queued, Reason::Cancelled),
     ] {
         let file = plan.file(id).unwrap();
         assert_eq!(file.state, FileState::Skipped);
-        assert_eq!(file.reason.as_deref(), Some(reason));
+        assert_eq!(file.reason, Some(reason));
     }
-    assert!(CANCELLED_IN_FLIGHT_REASON.contains("may already be in iCloud Photos"));
+    assert!(english_reason(&Reason::CancelledInFlight).contains("may already be in iCloud Photos"));
     assert_eq!(plan.file(uploaded).unwrap().state, FileState::Uploaded);
     assert_eq!(plan.file(failed).unwrap().state, FileState::Failed);
     assert_eq!(plan.file(ready).unwrap().state, FileState::Queued);
@@ -343,9 +308,7 @@ fn a_folder_given_again_as_loose_files_is_matched_by_file_name_preferring_the_sa
     let other = plan.add_file("Holiday/2020/IMG_0002.HEIC", 2_000, 22);
     let lines = journal_lines(&mut plan);
 
-    let mut plan = UploadPlan::replay(PlanConfig::default(), &parse(&lines))
-        .unwrap()
-        .plan;
+    let mut plan = UploadPlan::replay(PlanConfig::default(), &parse(&lines)).unwrap();
     // The folder again: each file finds its own record, whatever the order.
     assert_eq!(
         plan.match_resumed_file("Holiday/2020/IMG_0001.HEIC", 1_000, 11),

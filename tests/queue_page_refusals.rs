@@ -1,7 +1,8 @@
 //! What the plan does when the page refuses: a whole batch it could not take (signed out, app not
 //! loaded), or one file it rejected itself (its error toast named it).
 
-use photolift::queue::{FileState, PlanConfig, UploadPlan};
+use photolift::queue::{FileState, PageAnswer, PlanConfig, Reason, UploadPlan};
+use photolift::words::english_reason;
 
 fn key_for(n: u32) -> String {
     format!("{n:064x}")
@@ -53,14 +54,19 @@ fn a_rejected_file_fails_at_once_and_the_batch_goes_on() {
     plan.next_batch(0).unwrap();
     plan.upload_rejected(
         ids[0],
-        "iCloud refused this file: the format is not supported",
+        Reason::Refused {
+            answer: PageAnswer::Said {
+                message: "the format is not supported".into(),
+                status: 400,
+            },
+        },
     )
     .unwrap();
     let file = plan.file(ids[0]).unwrap();
     assert_eq!(file.state, FileState::Failed);
     assert_eq!(
-        file.reason.as_deref(),
-        Some("iCloud refused this file: the format is not supported")
+        file.reason.as_ref().map(english_reason).as_deref(),
+        Some("iCloud refused this file: iCloud said “the format is not supported” (400)")
     );
     assert!(plan.batch_in_flight().is_some(), "b is still uploading");
     plan.upload_succeeded(ids[1], 1).unwrap();
@@ -73,7 +79,7 @@ fn a_rejected_file_fails_at_once_and_the_batch_goes_on() {
 fn only_a_file_in_the_page_can_be_rejected() {
     let (mut plan, ids) = plan_with_ready(&["a.heic"]);
     assert!(
-        plan.upload_rejected(ids[0], "no").is_err(),
+        plan.upload_rejected(ids[0], Reason::OutputLost).is_err(),
         "a Ready file was never handed over"
     );
 }
@@ -104,7 +110,8 @@ fn forgetting_the_memory_lets_a_photo_go_up_again() {
         .file(a)
         .unwrap()
         .reason
-        .as_deref()
+        .as_ref()
+        .map(english_reason)
         .unwrap()
         .contains("2026-11-20"));
 

@@ -134,7 +134,7 @@ fn kept_after(events: &[Event]) -> Kept {
 /// answers 409 for bytes it has, as iCloud does. Returns the plan and the server.
 fn resume_and_finish(files: u32, mut kept: Kept) -> (UploadPlan, HashMap<String, u32>) {
     let journal = compact_journal(&kept.journal);
-    let mut plan = UploadPlan::replay(config(), &journal).unwrap().plan;
+    let mut plan = UploadPlan::replay(config(), &journal).unwrap();
     plan.remember_uploads(
         kept.memory
             .iter()
@@ -225,7 +225,7 @@ fn a_confirmation_that_reached_the_memory_but_not_the_journal_counts_as_uploaded
     assert_eq!(memory, vec![(key_for(0), "2026-11-20".to_string())]);
     // The tab dies here. `second` is with the page, unconfirmed, and not on the server.
 
-    let mut plan = UploadPlan::replay(config(), &journal).unwrap().plan;
+    let mut plan = UploadPlan::replay(config(), &journal).unwrap();
     assert!(plan.file(first).unwrap().uncertain);
     for (key, date) in &memory {
         plan.remember_uploaded(key, date.as_str()).unwrap();
@@ -262,7 +262,7 @@ fn a_confirmation_that_reached_the_memory_but_not_the_journal_counts_as_uploaded
         }]
     );
     journal.extend(caught_up);
-    let again = UploadPlan::replay(config(), &journal).unwrap().plan;
+    let again = UploadPlan::replay(config(), &journal).unwrap();
     assert_eq!(again.file(first).unwrap().state, FileState::Uploaded);
 
     // The user gives both files again: `first` is done, `second` goes again.
@@ -306,7 +306,7 @@ fn the_memory_settles_only_unconfirmed_hand_offs_of_the_same_bytes() {
     plan.converted(waiting, &key_for(1), NOV_20).unwrap();
     let journal = plan.take_journal();
 
-    let mut plan = UploadPlan::replay(config(), &journal).unwrap().plan;
+    let mut plan = UploadPlan::replay(config(), &journal).unwrap();
     // Another photo's key, and the key of a file that was never handed to the page.
     plan.remember_uploaded(&key_for(9), "2026-11-19").unwrap();
     plan.remember_uploaded(&key_for(1), "2026-11-19").unwrap();

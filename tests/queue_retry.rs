@@ -1,6 +1,9 @@
 //! Retry with backoff, the limit of tries, batch timeouts, late confirmations and refused moves.
 
+use photolift::convert::ConvertError;
 use photolift::queue::{FileId, FileState, PlanConfig, QueueError, UploadPlan};
+use photolift::queue::{PageAnswer, Reason};
+use photolift::words::english_reason;
 
 fn key_for(n: u32) -> String {
     format!("{n:064x}")
@@ -21,18 +24,36 @@ fn failed_uploads_retry_after_doubling_backoff_then_fail_with_the_tries_named() 
 
     assert_eq!(plan.next_batch(1_000), Some(vec![id]));
     assert_eq!(
-        plan.upload_failed(id, "server said 503", 1_500),
+        plan.upload_failed(
+            id,
+            Reason::UploadFailed {
+                answer: PageAnswer::Status { status: 503 }
+            },
+            1_500
+        ),
         Ok(FileState::Ready)
     );
     let file = plan.file(id).unwrap();
     assert_eq!(file.not_before_ms, 3_500, "2 s after the first failure");
-    assert_eq!(file.last_upload_error.as_deref(), Some("server said 503"));
+    assert_eq!(
+        file.last_upload_error
+            .as_ref()
+            .map(english_reason)
+            .as_deref(),
+        Some("The upload did not finish: iCloud answered 503")
+    );
     assert_eq!(plan.next_batch(3_499), None);
     assert_eq!(plan.next_wake_ms(), Some(3_500));
 
     assert_eq!(plan.next_batch(3_500), Some(vec![id]));
     assert_eq!(
-        plan.upload_failed(id, "server said 503", 4_000),
+        plan.upload_failed(
+            id,
+            Reason::UploadFailed {
+                answer: PageAnswer::Status { status: 503 }
+            },
+            4_000
+        ),
         Ok(FileState::Ready)
     );
     assert_eq!(
@@ -44,12 +65,21 @@ fn failed_uploads_retry_after_doubling_backoff_then_fail_with_the_tries_named() 
 
     assert_eq!(plan.next_batch(8_000), Some(vec![id]));
     assert_eq!(
-        plan.upload_failed(id, "server said 503", 9_000),
+        plan.upload_failed(
+            id,
+            Reason::UploadFailed {
+                answer: PageAnswer::Status { status: 503 }
+            },
+            9_000
+        ),
         Ok(FileState::Failed)
     );
     let file = plan.file(id).unwrap();
     assert_eq!(file.attempts, 3);
-    assert_eq!(file.reason.as_deref(), Some("server said 503 (3 tries)"));
+    assert_eq!(
+        file.reason.as_ref().map(english_reason).as_deref(),
+        Some("The upload did not finish: iCloud answered 503 (3 tries)")
+    );
     assert_eq!(plan.next_batch(100_000), None);
 }
 
@@ -67,7 +97,14 @@ fn backoff_is_capped() {
     for _ in 0..4 {
         now = plan.file(id).unwrap().not_before_ms;
         plan.next_batch(now).unwrap();
-        plan.upload_failed(id, "offline", now).unwrap();
+        plan.upload_failed(
+            id,
+            Reason::UploadFailed {
+                answer: PageAnswer::ConnectionLost,
+            },
+            now,
+        )
+        .unwrap();
         waits.push(plan.file(id).unwrap().not_before_ms - now);
     }
     assert_eq!(waits, vec![20_000, 40_000, 60_000, 60_000]);
@@ -82,7 +119,14 @@ fn a_ready_file_in_backoff_does_not_hold_back_the_others() {
     plan.next_to_convert(0).unwrap();
     plan.converted(a, &key_for(1), 0).unwrap();
     assert_eq!(plan.next_batch(0), Some(vec![a]));
-    plan.upload_failed(a, "server said 500", 0).unwrap();
+    plan.upload_failed(
+        a,
+        Reason::UploadFailed {
+            answer: PageAnswer::Status { status: 500 },
+        },
+        0,
+    )
+    .unwrap();
     plan.next_to_convert(0).unwrap();
     plan.converted(b, &key_for(2), 0).unwrap();
     assert_eq!(plan.next_batch(1), Some(vec![b]));
@@ -110,7 +154,7 @@ fn a_stalled_batch_times_out_into_a_retry_and_finally_a_failure() {
     let file = plan.file(id).unwrap();
     assert_eq!(file.state, FileState::Failed);
     assert_eq!(
-        file.reason.as_deref(),
+        file.reason.as_ref().map(english_reason).as_deref(),
         Some("the page did not finish the upload in 120 s (3 tries)")
     );
 }
@@ -174,7 +218,7 @@ fn already_there_counts_as_uploaded() {
 fn moves_that_do_not_fit_are_refused_with_a_typed_error() {
     let (mut plan, id) = one_ready_file(PlanConfig::default());
     assert_eq!(
-        plan.upload_failed(id, "x", 0),
+        plan.upload_failed(id, Reason::NeverStarted, 0),
         Err(QueueError::IllegalTransition {
             id,
             from: FileState::Ready,
@@ -186,7 +230,7 @@ fn moves_that_do_not_fit_are_refused_with_a_typed_error() {
         Err(QueueError::NeverHandedToPage(id))
     );
     assert_eq!(
-        plan.conversion_failed(id, "x"),
+        plan.conversion_failed(id, Reason::WorkerCrashed),
         Err(QueueError::IllegalTransition {
             id,
             from: FileState::Ready,
@@ -202,7 +246,7 @@ fn moves_that_do_not_fit_are_refused_with_a_typed_error() {
         })
     );
     assert_eq!(
-        plan.skip(id, "x").map_err(|e| e.to_string()),
+        plan.skip(id, Reason::SystemFile).map_err(|e| e.to_string()),
         Err("file #0 cannot go from ready to skipped".into())
     );
     assert_eq!(
@@ -217,12 +261,20 @@ fn a_conversion_failure_is_final_and_keeps_its_reason() {
     let mut plan = UploadPlan::new(PlanConfig::default()).unwrap();
     let id = plan.add_file("broken.heic", 10, 0);
     plan.next_to_convert(0).unwrap();
-    plan.conversion_failed(id, "the HEIC file is damaged (no image item)")
-        .unwrap();
+    plan.conversion_failed(
+        id,
+        Reason::Conversion {
+            error: ConvertError::Damaged {
+                format: "HEIC".into(),
+                detail: "no image item".into(),
+            },
+        },
+    )
+    .unwrap();
     let file = plan.file(id).unwrap();
     assert_eq!(file.state, FileState::Failed);
     assert_eq!(
-        file.reason.as_deref(),
+        file.reason.as_ref().map(english_reason).as_deref(),
         Some("the HEIC file is damaged (no image item)")
     );
     assert_eq!(plan.next_to_convert(1), None);

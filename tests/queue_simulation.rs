@@ -2,9 +2,11 @@
 //! the way the web shell drives the plan. Randomness comes from a fixed-seed LCG, so every run
 //! is the same.
 
+use photolift::queue::{PageAnswer, Reason};
+use photolift::words::english_reason;
 use std::collections::{HashMap, HashSet};
 
-use photolift::queue::{FileId, FileState, PlanConfig, PlanState, UploadPlan, ALREADY_THERE_NOTE};
+use photolift::queue::{FileId, FileState, PlanConfig, PlanState, UploadPlan};
 
 /// Knuth's MMIX linear congruential generator: enough randomness for fault injection.
 struct Lcg(u64);
@@ -111,7 +113,15 @@ fn run_drop(files: u32, faults: Faults, server_dedupes: bool, seed: u64) -> Outc
             let _ = match result {
                 PageResult::Stored => plan.upload_succeeded(id, now),
                 PageResult::AlreadyThere => plan.upload_already_there(id, now),
-                PageResult::Refused => plan.upload_failed(id, "server said 503", now).map(|_| ()),
+                PageResult::Refused => plan
+                    .upload_failed(
+                        id,
+                        Reason::UploadFailed {
+                            answer: PageAnswer::Status { status: 503 },
+                        },
+                        now,
+                    )
+                    .map(|_| ()),
             };
         }
 
@@ -194,7 +204,13 @@ fn a_thousand_photos_with_ten_percent_failures_are_each_uploaded_at_most_once() 
             FileState::Failed => {
                 assert_eq!(receipts, 0);
                 assert_eq!(file.attempts, 3);
-                assert!(file.reason.as_deref().unwrap().ends_with("(3 tries)"));
+                assert!(file
+                    .reason
+                    .as_ref()
+                    .map(english_reason)
+                    .as_deref()
+                    .unwrap()
+                    .ends_with("(3 tries)"));
             }
             other => panic!("{} ended {other}", file.name),
         }
@@ -233,7 +249,7 @@ fn late_confirmations_and_409s_still_end_with_every_photo_uploaded_once_or_faile
     assert_eq!(outcome.sent_after_known_uploaded, 0);
     let settled_by_409 = plan
         .files()
-        .filter(|file| file.reason.as_deref() == Some(ALREADY_THERE_NOTE))
+        .filter(|file| file.reason == Some(Reason::AlreadyThere))
         .count();
     assert!(
         settled_by_409 > 0,

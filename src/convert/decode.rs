@@ -40,7 +40,7 @@ pub(crate) fn decode(
         Format::Tiff => decode_with_image(format, ImageFormat::Tiff, bytes, max_pixels),
         Format::Jpeg | Format::Avif | Format::Video(_) | Format::Unknown => {
             Err(ConvertError::Unsupported {
-                format: format.name(),
+                format: format.name().into(),
             })
         }
     }
@@ -48,7 +48,7 @@ pub(crate) fn decode(
 
 fn damaged(format: Format, detail: impl ToString) -> ConvertError {
     ConvertError::Damaged {
-        format: format.name(),
+        format: format.name().into(),
         detail: detail.to_string(),
     }
 }
@@ -240,7 +240,7 @@ fn image_error(format: Format, error: image::ImageError, max_pixels: u64) -> Con
             limit_megapixels: max_pixels / 1_000_000,
         },
         image::ImageError::Unsupported(unsupported) => ConvertError::UnsupportedVariant {
-            format: format.name(),
+            format: format.name().into(),
             detail: unsupported.to_string(),
         },
         other => damaged(format, other),

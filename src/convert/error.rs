@@ -1,66 +1,160 @@
-//! The ways a conversion can fail, each worded as a plain sentence a user can act on.
+//! The ways a conversion can fail, as values with a stable kind. Their words (a plain sentence a
+//! user can act on) are messages of `extension/_locales`, looked up by `crate::words`.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-/// Why a file could not be converted. `Display` is the sentence shown to the user.
-#[derive(Debug, Clone, Serialize, thiserror::Error)]
+/// Why a file could not be converted. `Display` (in `crate::words`) is the English sentence (logs,
+/// the CLI).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum ConvertError {
-    #[error("the file is empty")]
     Empty,
     /// Not an image format at all (or one we cannot name): `what` says what it looks like.
-    #[error("not a photo photolift can convert: {what}")]
-    NotAPhoto { what: &'static str },
+    NotAPhoto {
+        what: NonPhoto,
+    },
     /// A photo format we recognise but cannot decode yet (AVIF today).
-    #[error("{format} is not supported yet")]
-    Unsupported { format: &'static str },
+    Unsupported {
+        format: String,
+    },
     /// A variant of a supported format that the decoder cannot read (e.g. a 2-bit palette TIFF).
-    #[error("this kind of {format} file is not supported yet ({detail})")]
     UnsupportedVariant {
-        format: &'static str,
+        format: String,
         detail: String,
     },
     /// The file claims a format but its bytes do not decode.
-    #[error("the {format} file is damaged ({detail})")]
     Damaged {
-        format: &'static str,
+        format: String,
         detail: String,
     },
     /// Refused before decoding so that a "pixel bomb" cannot exhaust memory.
-    #[error(
-        "the image is too large: {width} × {height} pixels (limit {limit_megapixels} megapixels)"
-    )]
     TooLarge {
         width: u64,
         height: u64,
         limit_megapixels: u64,
     },
     /// The decoder would need more memory than the pixel budget allows (e.g. many layers).
-    #[error(
-        "the image needs more memory than photolift allows (limit {limit_megapixels} megapixels)"
-    )]
-    TooMuchMemory { limit_megapixels: u64 },
+    TooMuchMemory {
+        limit_megapixels: u64,
+    },
     /// JPEG stores each side in 16 bits, so wider images cannot be written at all.
-    #[error("the image is too large for JPEG: {width} × {height} pixels (JPEG allows at most 65535 pixels a side)")]
-    TooLargeForJpeg { width: u32, height: u32 },
+    TooLargeForJpeg {
+        width: u32,
+        height: u32,
+    },
     /// The encoder refused the pixels; a bug rather than a bad file.
-    #[error("could not write the JPEG ({detail})")]
-    Encode { detail: String },
+    Encode {
+        detail: String,
+    },
+}
+
+/// What a file that is not a photo format looks like, from its first bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, strum::EnumIter)]
+#[serde(rename_all = "snake_case")]
+pub enum NonPhoto {
+    Pdf,
+    /// A ZIP archive (or an Office document).
+    Zip,
+    Gzip,
+    Rar,
+    SevenZip,
+    Photoshop,
+    Mp3,
+    /// Ogg audio or video.
+    Ogg,
+    Flac,
+    /// Matroska or WebM video.
+    Matroska,
+    /// A photo format photolift cannot read yet.
+    JpegXl,
+    WindowsIcon,
+    Program,
+    WindowsProgram,
+    Wav,
+    Avi,
+    /// A RIFF container of a type we do not know.
+    UnknownRiff,
+    /// An MP4-family container of a brand we do not know.
+    UnknownMp4,
+    Svg,
+    WebPage,
+    Xml,
+    Text,
+    /// Nothing we recognise.
+    Unknown,
+}
+
+impl NonPhoto {
+    /// True when the file is positively something other than a photo (a PDF, a text file, an
+    /// archive, audio, a program). Bytes of unknown type are not: a `.heic` whose header is
+    /// destroyed is a damaged photo, not a non-photo (6 files of `corpus/malformed` are like
+    /// that); nor is a photo format photolift cannot read yet (JPEG XL).
+    pub fn is_not_media(self) -> bool {
+        !matches!(
+            self,
+            NonPhoto::JpegXl | NonPhoto::UnknownRiff | NonPhoto::UnknownMp4 | NonPhoto::Unknown
+        )
+    }
 }
 
 impl ConvertError {
-    /// True when the file is positively something other than a photo (a PDF, a text file, an
-    /// archive, audio, a program): the panel marks such files `skipped` rather than `failed`,
-    /// since nothing went wrong. Bytes of unknown type stay failures — a `.heic` whose header is
-    /// destroyed is a damaged photo, not a non-photo (6 files of `corpus/malformed` are like
-    /// that) — and so do photo formats photolift cannot read yet (JPEG XL, AVIF), damaged photos
-    /// and limits.
+    /// True when the file is positively something other than a photo: the panel marks such
+    /// files `skipped` rather than `failed`, since nothing went wrong. Photo formats photolift
+    /// cannot read yet (JPEG XL, AVIF), damaged photos and limits stay failures.
     pub fn is_not_media(&self) -> bool {
+        matches!(self, ConvertError::NotAPhoto { what } if what.is_not_media())
+    }
+
+    /// The stable code of the kind of error (its serde tag).
+    pub fn code(&self) -> &'static str {
         match self {
-            ConvertError::NotAPhoto { what } => {
-                !what.contains("unknown type") && !what.contains("not supported yet")
-            }
-            _ => false,
+            ConvertError::Empty => "empty",
+            ConvertError::NotAPhoto { .. } => "not_a_photo",
+            ConvertError::Unsupported { .. } => "unsupported",
+            ConvertError::UnsupportedVariant { .. } => "unsupported_variant",
+            ConvertError::Damaged { .. } => "damaged",
+            ConvertError::TooLarge { .. } => "too_large",
+            ConvertError::TooMuchMemory { .. } => "too_much_memory",
+            ConvertError::TooLargeForJpeg { .. } => "too_large_for_jpeg",
+            ConvertError::Encode { .. } => "encode",
         }
+    }
+
+    /// One error of every kind (every non-photo among them), for the tests that render each.
+    pub fn examples() -> Vec<ConvertError> {
+        use strum::IntoEnumIterator;
+        let mut all: Vec<ConvertError> = NonPhoto::iter()
+            .map(|what| ConvertError::NotAPhoto { what })
+            .collect();
+        all.extend([
+            ConvertError::Empty,
+            ConvertError::Unsupported {
+                format: "AVIF".into(),
+            },
+            ConvertError::UnsupportedVariant {
+                format: "TIFF".into(),
+                detail: "2-bit palette".into(),
+            },
+            ConvertError::Damaged {
+                format: "HEIC".into(),
+                detail: "missing tile".into(),
+            },
+            ConvertError::TooLarge {
+                width: 30_000,
+                height: 20_000,
+                limit_megapixels: 250,
+            },
+            ConvertError::TooMuchMemory {
+                limit_megapixels: 250,
+            },
+            ConvertError::TooLargeForJpeg {
+                width: 70_000,
+                height: 10,
+            },
+            ConvertError::Encode {
+                detail: "bad buffer".into(),
+            },
+        ]);
+        all
     }
 }

@@ -20,7 +20,7 @@ mod sniff;
 
 use serde::Serialize;
 
-pub use error::ConvertError;
+pub use error::{ConvertError, NonPhoto};
 pub use sniff::{sniff_format, Format, VideoKind};
 
 /// How to convert.
@@ -93,7 +93,11 @@ pub fn convert(input: &[u8], options: &ConvertOptions) -> Result<Conversion, Con
     let format = sniff_format(input);
     match format {
         Format::Jpeg | Format::Video(_) => return Ok(Conversion::Unchanged { format }),
-        Format::Avif => return Err(ConvertError::Unsupported { format: "AVIF" }),
+        Format::Avif => {
+            return Err(ConvertError::Unsupported {
+                format: "AVIF".into(),
+            })
+        }
         Format::Unknown => {
             return Err(ConvertError::NotAPhoto {
                 what: sniff::describe_non_photo(input),

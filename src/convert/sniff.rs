@@ -3,6 +3,8 @@
 
 use serde::Serialize;
 
+use super::error::NonPhoto;
+
 /// The container format of an input file, as found in its first bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum Format {
@@ -148,45 +150,45 @@ fn sniff_isobmff(bytes: &[u8]) -> Format {
     }
 }
 
-/// A short description of a file that is not a photo format, for the error message.
-pub(crate) fn describe_non_photo(bytes: &[u8]) -> &'static str {
-    const SIGNATURES: &[(&[u8], &str)] = &[
-        (b"%PDF", "a PDF document"),
-        (b"PK\x03\x04", "a ZIP archive (or an Office document)"),
-        (b"\x1f\x8b", "a gzip archive"),
-        (b"Rar!", "a RAR archive"),
-        (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
-        (b"8BPS", "a Photoshop document"),
-        (b"ID3", "an MP3 audio file"),
-        (b"OggS", "an Ogg audio or video file"),
-        (b"fLaC", "a FLAC audio file"),
-        (b"\x1a\x45\xdf\xa3", "a Matroska or WebM video"),
-        (b"\xff\x0a", "a JPEG XL image (not supported yet)"),
-        (b"\0\0\0\x0cJXL ", "a JPEG XL image (not supported yet)"),
-        (b"\0\0\x01\0", "a Windows icon"),
-        (b"\x7fELF", "a program"),
-        (b"MZ", "a Windows program"),
+/// What a file that is not a photo format looks like, for the error message.
+pub(crate) fn describe_non_photo(bytes: &[u8]) -> NonPhoto {
+    const SIGNATURES: &[(&[u8], NonPhoto)] = &[
+        (b"%PDF", NonPhoto::Pdf),
+        (b"PK\x03\x04", NonPhoto::Zip),
+        (b"\x1f\x8b", NonPhoto::Gzip),
+        (b"Rar!", NonPhoto::Rar),
+        (b"7z\xbc\xaf\x27\x1c", NonPhoto::SevenZip),
+        (b"8BPS", NonPhoto::Photoshop),
+        (b"ID3", NonPhoto::Mp3),
+        (b"OggS", NonPhoto::Ogg),
+        (b"fLaC", NonPhoto::Flac),
+        (b"\x1a\x45\xdf\xa3", NonPhoto::Matroska),
+        (b"\xff\x0a", NonPhoto::JpegXl),
+        (b"\0\0\0\x0cJXL ", NonPhoto::JpegXl),
+        (b"\0\0\x01\0", NonPhoto::WindowsIcon),
+        (b"\x7fELF", NonPhoto::Program),
+        (b"MZ", NonPhoto::WindowsProgram),
     ];
     if let Some((_, what)) = SIGNATURES
         .iter()
         .find(|(magic, _)| bytes.starts_with(magic))
     {
-        return what;
+        return *what;
     }
     if bytes.starts_with(b"RIFF") {
         return match bytes.get(8..12) {
-            Some(b"WAVE") => "a WAV audio file",
-            Some(b"AVI ") => "an AVI video",
-            _ => "a RIFF file of unknown type",
+            Some(b"WAVE") => NonPhoto::Wav,
+            Some(b"AVI ") => NonPhoto::Avi,
+            _ => NonPhoto::UnknownRiff,
         };
     }
     if bytes.get(4..8) == Some(b"ftyp") {
-        return "an MP4-family file of unknown type";
+        return NonPhoto::UnknownMp4;
     }
-    describe_text(bytes).unwrap_or("a file of unknown type")
+    describe_text(bytes).unwrap_or(NonPhoto::Unknown)
 }
 
-fn describe_text(bytes: &[u8]) -> Option<&'static str> {
+fn describe_text(bytes: &[u8]) -> Option<NonPhoto> {
     let head = &bytes[..bytes.len().min(1024)];
     // A multi-byte character may be cut at the end of the sample: judge only what decodes.
     let text = match std::str::from_utf8(head) {
@@ -200,13 +202,13 @@ fn describe_text(bytes: &[u8]) -> Option<&'static str> {
     let start = text.trim_start().to_ascii_lowercase();
     Some(
         if start.starts_with("<svg") || (start.starts_with("<?xml") && start.contains("<svg")) {
-            "an SVG drawing (not a photo)"
+            NonPhoto::Svg
         } else if start.starts_with("<!doctype html") || start.starts_with("<html") {
-            "a web page"
+            NonPhoto::WebPage
         } else if start.starts_with("<?xml") {
-            "an XML file"
+            NonPhoto::Xml
         } else {
-            "a text file"
+            NonPhoto::Text
         },
     )
 }

@@ -3,6 +3,7 @@
 //! brings no bytes back: the panel hands over the original `File`).
 
 use super::Boundary;
+use crate::queue::Reason;
 use serde::{Deserialize, Serialize};
 use strum::EnumIter;
 
@@ -55,9 +56,9 @@ pub enum FromWorker {
     },
     Failed {
         job: u32,
-        reason: String,
-        /// Not a photo or video at all: listed as skipped, not failed.
-        not_media: bool,
+        /// Typed, turned into words only when shown. Not a photo or video at all
+        /// ([`Reason::is_not_media`]): listed as skipped, not failed.
+        reason: Reason,
     },
     /// The worker panicked; its WASM instance is no longer trustworthy and must be replaced.
     Crashed {

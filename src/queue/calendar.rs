@@ -1,6 +1,8 @@
 //! Calendar dates from epoch milliseconds, for "already in iCloud Photos via photolift on
 //! 2026-11-20". The plan has no clock and no time zone, so dates are UTC.
 
+use crate::calendar::{civil_from_days, days_from_civil};
+
 /// `YYYY-MM-DD` (UTC) of a Unix time in milliseconds.
 pub fn utc_date_from_ms(ms: u64) -> String {
     let days = (ms / 86_400_000) as i64;
@@ -26,37 +28,6 @@ pub fn utc_ms_from_date(date: &str) -> Option<u64> {
     let ms = u64::try_from(days).ok()?.checked_mul(86_400_000)?;
     // 2026-02-31 is not a date: it would come back as March.
     (utc_date_from_ms(ms) == date).then_some(ms)
-}
-
-/// Howard Hinnant's `days_from_civil`: a proleptic Gregorian date to days since 1970-01-01.
-fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
-    let year = if month <= 2 { year - 1 } else { year };
-    let era = year.div_euclid(400);
-    let year_of_era = year.rem_euclid(400);
-    let month_index = i64::from(if month > 2 { month - 3 } else { month + 9 });
-    let day_of_year = (153 * month_index + 2) / 5 + i64::from(day) - 1;
-    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-    era * 146_097 + day_of_era - 719_468
-}
-
-/// Days since 1970-01-01 to a proleptic Gregorian (year, month, day).
-/// Howard Hinnant's `civil_from_days`, exact for the whole `u64` millisecond range we take.
-fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let day_of_era = z.rem_euclid(146_097);
-    let year_of_era =
-        (day_of_era - day_of_era / 1_460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    let month_index = (5 * day_of_year + 2) / 153;
-    let day = (day_of_year - (153 * month_index + 2) / 5 + 1) as u32;
-    let month = if month_index < 10 {
-        month_index + 3
-    } else {
-        month_index - 9
-    } as u32;
-    let year = year_of_era + era * 400 + i64::from(month <= 2);
-    (year, month, day)
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::calendar::utc_date_from_ms;
+use super::reason::{typed_or_stored, Reason};
 use super::state::FileId;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -23,34 +24,26 @@ pub enum JournalEntry {
         last_modified_ms: u64,
     },
     /// A worker hashed the original bytes.
-    Keyed {
-        id: FileId,
-        key: String,
-    },
+    Keyed { id: FileId, key: String },
     /// The file was given to the page's upload input for the `attempt`-th time (1-based). Written
     /// *before* the hand-off, so a crash right after it is seen as "maybe uploaded".
-    HandedToPage {
-        id: FileId,
-        attempt: u32,
-    },
+    HandedToPage { id: FileId, attempt: u32 },
     /// The page confirmed the upload (or said the photo was already there) at `at_ms`.
-    Uploaded {
-        id: FileId,
-        key: String,
-        at_ms: u64,
-    },
+    Uploaded { id: FileId, key: String, at_ms: u64 },
+    /// `reason` is a typed [`Reason`]; a journal written before reasons had codes holds a
+    /// sentence there, read as [`Reason::Stored`].
     Failed {
         id: FileId,
-        reason: String,
+        #[serde(deserialize_with = "typed_or_stored")]
+        reason: Reason,
     },
     Skipped {
         id: FileId,
-        reason: String,
+        #[serde(deserialize_with = "typed_or_stored")]
+        reason: Reason,
     },
     /// The user asked to retry a failed file: it starts over with fresh attempts.
-    Requeued {
-        id: FileId,
-    },
+    Requeued { id: FileId },
 }
 
 impl JournalEntry {
@@ -90,10 +83,10 @@ pub enum JournalOutcome {
         at_ms: u64,
     },
     Failed {
-        reason: String,
+        reason: Reason,
     },
     Skipped {
-        reason: String,
+        reason: Reason,
     },
 }
 
@@ -311,7 +304,7 @@ mod tests {
             },
             JournalEntry::Failed {
                 id: FileId(0),
-                reason: "late".into(),
+                reason: Reason::Cancelled,
             },
             JournalEntry::Keyed { id: FileId(9), key },
             added(0),
@@ -355,11 +348,13 @@ mod tests {
                     },
                     4 => JournalEntry::Failed {
                         id,
-                        reason: format!("reason {round}"),
+                        reason: Reason::Stored {
+                            text: format!("reason {round}"),
+                        },
                     },
                     5 => JournalEntry::Skipped {
                         id,
-                        reason: "skipped".into(),
+                        reason: Reason::Cancelled,
                     },
                     6 => JournalEntry::Requeued { id },
                     _ => added(id.0),
@@ -387,7 +382,7 @@ mod tests {
             },
             JournalEntry::Failed {
                 id: FileId(0),
-                reason: "x".into(),
+                reason: Reason::NeverStarted,
             },
             JournalEntry::Requeued { id: FileId(0) },
         ]);

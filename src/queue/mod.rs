@@ -2,7 +2,9 @@
 //! resume journal.
 //!
 //! Pure: no browser, no I/O, no clock. The web shell passes the time in as `now_ms` and reports
-//! what workers and the page did; the plan answers what to do next.
+//! what workers and the page did; the plan answers what to do next. Every change to a file goes
+//! through `file_table` (the one door); why a file was skipped or failed is a `Reason` value,
+//! put into words only when shown (`crate::words`).
 
 mod batch;
 mod batch_names;
@@ -10,9 +12,11 @@ mod calendar;
 mod config;
 mod duplicates;
 mod error;
+mod file_table;
 mod journal;
 pub mod memory;
 mod plan;
+mod reason;
 mod report;
 mod retry;
 mod state;
@@ -25,10 +29,8 @@ pub use config::{memory_estimate, PlanConfig, MAX_CONVERT_INPUT_BYTES, READ_CHUN
 pub use duplicates::normalise_content_key;
 pub use error::QueueError;
 pub use journal::{compact_journal, JournalEntry, JournalFold};
-pub use plan::{
-    KeyCheck, PlanState, ResumeState, Summary, UploadPlan, ALREADY_THERE_NOTE,
-    CANCELLED_IN_FLIGHT_REASON, CANCELLED_REASON,
-};
+pub use plan::{PlanState, Summary, UploadPlan};
+pub use reason::{PageAnswer, Reason};
 pub use report::{csv_field, report_csv, report_json, report_rows, ReportRow};
 pub use retry::RetryPolicy;
 pub use state::{FileId, FileState, PlannedFile};

@@ -1,14 +1,19 @@
-//! The report the user can save: one row per file, as CSV or JSON.
+//! The report the user can save: one row per file, as CSV or JSON. Each reason is there twice:
+//! as a stable machine-readable code (`reason_code`, see [`Reason::code`]) and in the words of
+//! the user's language, next to it.
 
 use serde::{Deserialize, Serialize};
 
 use super::plan::UploadPlan;
+use super::reason::Reason;
 use super::state::PlannedFile;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReportRow {
     pub name: String,
     pub state: String,
+    /// The code of `reason` (empty when there is none).
+    pub reason_code: String,
     /// Why it was skipped or failed; for a retrying file, the page's last complaint.
     pub reason: String,
     pub attempts: u32,
@@ -16,32 +21,34 @@ pub struct ReportRow {
 }
 
 impl ReportRow {
-    pub fn from_file(file: &PlannedFile) -> ReportRow {
+    /// `words` puts a reason into the reader's language (`crate::words::reason`).
+    pub fn from_file(file: &PlannedFile, words: &dyn Fn(&Reason) -> String) -> ReportRow {
+        let reason = file.reason.as_ref().or(file.last_upload_error.as_ref());
         ReportRow {
             name: file.name.clone(),
             state: file.state.as_str().to_string(),
-            reason: file
-                .reason
-                .clone()
-                .or_else(|| file.last_upload_error.clone())
-                .unwrap_or_default(),
+            reason_code: reason.map(Reason::code).unwrap_or_default(),
+            reason: reason.map(words).unwrap_or_default(),
             attempts: file.attempts,
             key: file.content_key.clone().unwrap_or_default(),
         }
     }
 }
 
-pub fn report_rows(plan: &UploadPlan) -> Vec<ReportRow> {
-    plan.files().map(ReportRow::from_file).collect()
+pub fn report_rows(plan: &UploadPlan, words: &dyn Fn(&Reason) -> String) -> Vec<ReportRow> {
+    plan.files()
+        .map(|file| ReportRow::from_file(file, words))
+        .collect()
 }
 
 /// RFC 4180 CSV with a header row and CRLF line ends, which spreadsheet programs open as-is.
-pub fn report_csv(plan: &UploadPlan) -> String {
-    let mut csv = String::from("name,state,reason,attempts,key\r\n");
-    for row in report_rows(plan) {
+pub fn report_csv(plan: &UploadPlan, words: &dyn Fn(&Reason) -> String) -> String {
+    let mut csv = String::from("name,state,reason_code,reason,attempts,key\r\n");
+    for row in report_rows(plan, words) {
         let fields = [
             csv_field(&row.name),
             csv_field(&row.state),
+            csv_field(&row.reason_code),
             csv_field(&row.reason),
             row.attempts.to_string(),
             csv_field(&row.key),
@@ -52,9 +59,9 @@ pub fn report_csv(plan: &UploadPlan) -> String {
     csv
 }
 
-pub fn report_json(plan: &UploadPlan) -> String {
+pub fn report_json(plan: &UploadPlan, words: &dyn Fn(&Reason) -> String) -> String {
     // Serialising strings and integers into a string cannot fail.
-    serde_json::to_string_pretty(&report_rows(plan)).unwrap_or_default()
+    serde_json::to_string_pretty(&report_rows(plan, words)).unwrap_or_default()
 }
 
 /// Quotes a field when it holds a comma, quote or line break (file names may hold any of them),
@@ -136,6 +143,7 @@ mod tests {
         let row = ReportRow {
             name: "=1+1.jpg".into(),
             state: "uploaded".into(),
+            reason_code: String::new(),
             reason: String::new(),
             attempts: 1,
             key: String::new(),

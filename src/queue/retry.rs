@@ -29,15 +29,6 @@ impl RetryPolicy {
     }
 }
 
-/// "1 try", "3 tries": the count the user sees in a failure reason.
-pub fn tries_phrase(attempts: u32) -> String {
-    if attempts == 1 {
-        "1 try".to_string()
-    } else {
-        format!("{attempts} tries")
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -68,11 +59,5 @@ mod tests {
         assert!(POLICY.may_retry(1));
         assert!(POLICY.may_retry(2));
         assert!(!POLICY.may_retry(3));
-    }
-
-    #[test]
-    fn tries_are_counted_in_words() {
-        assert_eq!(tries_phrase(1), "1 try");
-        assert_eq!(tries_phrase(3), "3 tries");
     }
 }

@@ -4,6 +4,8 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use super::reason::Reason;
+
 /// A file's stable number in the plan and in the journal. Never reused, also across resumes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
@@ -48,7 +50,7 @@ impl FileState {
 
     /// Lower-case name used in reports and in the panel's `data-state`.
     ///
-    /// The panel contract (DESIGN §3) has no "ready": the panel decides how to show a converted
+    /// The panel's test contract (README) has no "ready": the panel decides how to show a converted
     /// file that waits for its batch.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -124,11 +126,11 @@ pub struct PlannedFile {
     pub content_key: Option<String>,
     /// How many times the file was handed to the page.
     pub attempts: u32,
-    /// Why the file was skipped or failed, in plain words for the user. On an uploaded file,
-    /// a note when the page answered "already there".
-    pub reason: Option<String>,
+    /// Why the file was skipped or failed. On an uploaded file, a note when the page answered
+    /// "already there".
+    pub reason: Option<Reason>,
     /// The page's last complaint while retries remain (shown while the file waits to retry).
-    pub last_upload_error: Option<String>,
+    pub last_upload_error: Option<Reason>,
     /// A `Ready` file is not handed to the page before this time (retry backoff).
     pub not_before_ms: u64,
     pub uploaded_at_ms: Option<u64>,

@@ -1,5 +1,8 @@
-//! User-visible words come from `_locales/*/messages.json` through `chrome.i18n`.
+//! User-visible words come from `_locales/*/messages.json` through `chrome.i18n`; reasons become
+//! words through [`crate::words`] with the browser's messages.
 
+use crate::queue::Reason;
+use crate::words::{self, Messages};
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen]
@@ -17,4 +20,19 @@ pub fn text(key: &str, args: &[&str]) -> String {
     } else {
         message
     }
+}
+
+/// The browser's messages in the user's language.
+struct Browser;
+
+impl Messages for Browser {
+    fn message(&self, key: &str, args: &[&str]) -> Option<String> {
+        let message = get_message(key, args.iter().map(|a| a.to_string()).collect());
+        (!message.is_empty()).then_some(message)
+    }
+}
+
+/// The words of `reason` in the user's language; a missing message shows its key, never a blank.
+pub fn reason_text(reason: &Reason) -> String {
+    words::reason(&Browser, reason).unwrap_or_else(|missing| missing.0.replace('_', " "))
 }

@@ -105,9 +105,8 @@ pub async fn measure_storage(photos: u32, files: u32) -> Result<JsValue, JsValue
     set(&report, "rememberedLoaded", loaded.uploaded.len() as f64)?;
     set(&report, "journalEntriesLoaded", loaded.journal.len() as f64)?;
     let started = now();
-    let resume = UploadPlan::replay(PlanConfig::default(), &loaded.journal)
+    let mut plan = UploadPlan::replay(PlanConfig::default(), &loaded.journal)
         .map_err(|e| JsValue::from(e.to_string()))?;
-    let mut plan = resume.plan;
     plan.remember_uploads(loaded.uploaded);
     set(&report, "replayMs", now() - started)?;
     let summary = plan.summary();

@@ -6,7 +6,7 @@
 use super::messages::{from_js, to_js};
 use crate::convert::{self, Conversion, ConvertOptions, Format};
 use crate::protocol::{FromWorker, ToWorker};
-use crate::queue::{MAX_CONVERT_INPUT_BYTES, READ_CHUNK_BYTES};
+use crate::queue::{Reason, MAX_CONVERT_INPUT_BYTES, READ_CHUNK_BYTES};
 use js_sys::{Array, ArrayBuffer, Reflect, Uint8Array};
 use sha2::{Digest, Sha256};
 use wasm_bindgen::prelude::*;
@@ -68,8 +68,7 @@ pub fn start() -> Result<(), JsValue> {
             (Ok(ToWorker::Convert { job, .. }), None) => post(
                 &FromWorker::Failed {
                     job,
-                    reason: "no file was given to convert".into(),
-                    not_media: false,
+                    reason: Reason::NoFileGiven,
                 },
                 None,
             ),
@@ -91,23 +90,20 @@ const NATIVE_HASH_MAX_BYTES: u64 = 64 * 1024 * 1024;
 const HEAD_BYTES: u64 = 64 * 1024;
 
 fn unreadable(job: u32) {
-    let reason = "the file could not be read (was it moved or deleted?)".to_string();
     post(
         &FromWorker::Failed {
             job,
-            reason,
-            not_media: false,
+            reason: Reason::Unreadable,
         },
         None,
     );
 }
 
-fn failed(job: u32, error: &convert::ConvertError) {
+fn failed(job: u32, error: convert::ConvertError) {
     post(
         &FromWorker::Failed {
             job,
-            reason: error.to_string(),
-            not_media: error.is_not_media(),
+            reason: Reason::Conversion { error },
         },
         None,
     );
@@ -222,18 +218,15 @@ async fn convert_file(job: u32, file: File, options: ConvertOptions) {
             let from_head = matches!(format, Format::Unknown | Format::Avif)
                 || matches!(error, convert::ConvertError::TooLarge { .. });
             if from_head {
-                return failed(job, &error);
+                return failed(job, error);
             }
         }
-        let reason = format!(
-            "the file is too big to convert ({} MB; photolift converts photos up to {} MB)",
-            size.div_ceil(1 << 20),
-            MAX_CONVERT_INPUT_BYTES >> 20
-        );
         let message = FromWorker::Failed {
             job,
-            reason,
-            not_media: false,
+            reason: Reason::TooBigToConvert {
+                megabytes: size.div_ceil(1 << 20),
+                limit_megabytes: MAX_CONVERT_INPUT_BYTES >> 20,
+            },
         };
         return post(&message, None);
     }
@@ -290,7 +283,7 @@ async fn convert_file(job: u32, file: File, options: ConvertOptions) {
             };
             post(&message, Some(&output));
         }
-        Err(error) => failed(job, &error),
+        Err(error) => failed(job, error),
     }
 }
 

@@ -1,5 +1,6 @@
 //! Small DOM builders for the panel: explicit, no framework.
 
+use super::event::Action;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Document, Element, HtmlElement};
@@ -74,9 +75,9 @@ pub fn set_style(el: &Element, property: &str, value: &str) -> Result<(), JsValu
 }
 
 /// `<button type="button" class="class" data-action="action">label</button>`.
-pub fn button(class: &str, action: &str, label: &str) -> Result<Element, JsValue> {
+pub fn button(class: &str, action: Action, label: &str) -> Result<Element, JsValue> {
     let el = text_element("button", class, label)?;
     el.set_attribute("type", "button")?;
-    el.set_attribute("data-action", action)?;
+    el.set_attribute("data-action", action.as_str())?;
     Ok(el)
 }

@@ -6,7 +6,7 @@
 //! pickers), so for those the panel still asks.
 
 use super::background;
-use super::intake::Picked;
+use super::event::Picked;
 use crate::protocol::ToBackground;
 use js_sys::{Array, Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;

@@ -1,11 +1,8 @@
 //! Intake: files picked or dropped, each with the path it was found under. Dropped folders are
 //! walked recursively (their entries must be taken inside the drop event; reading them is async).
 
-use super::driver::Event;
-use super::Driver;
+use super::event::{Event, Picked, Sender};
 use js_sys::{Array, Promise};
-use std::cell::RefCell;
-use std::rc::Weak;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -13,12 +10,6 @@ use web_sys::{
     DataTransfer, File, FileList, FileSystemDirectoryEntry, FileSystemDirectoryReader,
     FileSystemEntry, FileSystemFileEntry,
 };
-
-pub struct Picked {
-    pub file: File,
-    /// The path inside a picked or dropped folder, or the bare name.
-    pub path: String,
-}
 
 pub fn from_file_list(list: &FileList) -> Vec<Picked> {
     (0..list.length())
@@ -34,8 +25,9 @@ pub fn from_file_list(list: &FileList) -> Vec<Picked> {
         .collect()
 }
 
-/// The files of a drop, folders included.
-pub fn from_drop(transfer: DataTransfer, target: Weak<RefCell<Option<Driver>>>) {
+/// The files of a drop, folders included, sent as `Event::Picked` (with `Event::Reading` while a
+/// folder is read).
+pub fn from_drop(transfer: DataTransfer, send: Sender) {
     super::handles::keep(super::handles::take_from_drop(&transfer));
     let items = transfer.items();
     let entries: Vec<FileSystemEntry> = (0..items.length())
@@ -45,15 +37,15 @@ pub fn from_drop(transfer: DataTransfer, target: Weak<RefCell<Option<Driver>>>) 
         .collect();
     if entries.iter().all(|entry| entry.is_file()) {
         if let Some(files) = transfer.files() {
-            super::deliver(&target, Event::Picked(from_file_list(&files)));
+            send(Event::Picked(from_file_list(&files)));
         }
         return;
     }
-    let progress = target.clone();
-    let report = move |found: usize| super::deliver(&progress, Event::Reading(found));
+    let progress = send.clone();
+    let report = move |found: usize| progress(Event::Reading(found));
     wasm_bindgen_futures::spawn_local(async move {
         match walk(entries, report).await {
-            Ok(picked) => super::deliver(&target, Event::Picked(picked)),
+            Ok(picked) => send(Event::Picked(picked)),
             Err(error) => web_sys::console::warn_2(
                 &"photolift: a dropped folder could not be read".into(),
                 &error,

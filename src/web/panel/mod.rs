@@ -1,29 +1,34 @@
 //! The panel: an extension page in an iframe on the iCloud Photos page. It owns the plan (the pure
 //! `queue`), the worker pool, and the link to the content script; every input (DOM events, worker
-//! messages, page messages, the clock) becomes one `Event` handled by `Driver::handle`.
+//! messages, page messages, the clock) becomes one `Event` (`event.rs`) handled by
+//! `Driver::handle`. Only this file holds the driver; everything else sends events.
 
 mod background;
 mod clipboard;
 mod connection;
+mod conversions;
 mod dom;
 mod download;
 mod driver;
+mod event;
 mod handles;
 mod intake;
 mod one_at_a_time;
+mod page_session;
+mod present;
+mod resume;
 mod thumbnail;
 mod view;
 
 use super::pool::{Pool, WorkerSignal};
 use super::store;
-use driver::{Driver, Event};
+use driver::Driver;
+use event::{Action, Event, Sender};
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{DragEvent, Event as DomEvent, MessageEvent};
-
-const TICK_MS: u32 = 500;
 
 pub struct Panel;
 
@@ -83,30 +88,26 @@ impl Panel {
     ) -> Result<(), JsValue> {
         let shared: Shared = Rc::new(RefCell::new(None));
         let weak = Rc::downgrade(&shared);
+        let send: Sender = Rc::new(move |event| deliver(&weak, event));
 
-        let signal_target = weak.clone();
+        let signal = send.clone();
         let pool = Pool::new(
             worker_url,
             Pool::size_for_machine(),
-            Rc::new(move |signal: WorkerSignal| deliver(&signal_target, Event::Worker(signal))),
+            Rc::new(move |worker: WorkerSignal| signal(Event::Worker(worker))),
         )?;
         let mount = dom::document()
             .get_element_by_id("photolift-root")
             .ok_or("no #photolift-root")?;
         let view = view::View::build(&mount)?;
-        wire_dom(&view, &weak)?;
-        let later = weak.clone();
-        let sender: Rc<dyn Fn(Event)> = Rc::new(move |event| deliver(&later, event));
-        let driver = Driver::new(view, pool, loaded, sender);
+        wire_dom(&view, &send)?;
+        let driver = Driver::new(view, pool, loaded, send.clone());
         if driver.awaits_originals() {
-            resume_from_kept_handles(weak.clone());
+            resume_from_kept_handles(send.clone());
         }
         *shared.borrow_mut() = Some(driver);
 
-        wire_page(&weak, port);
-        let tick_target = weak.clone();
-        gloo::timers::callback::Interval::new(TICK_MS, move || deliver(&tick_target, Event::Tick))
-            .forget();
+        wire_page(&send, port);
         // The panel lives as long as its page: nothing ever drops this.
         std::mem::forget(shared);
         Ok(())
@@ -115,19 +116,19 @@ impl Panel {
 
 /// An interrupted upload takes its files back from the handles the browser kept for its drops,
 /// when it may still read them; otherwise the panel's offer asks for the files.
-fn resume_from_kept_handles(target: Weak<RefCell<Option<Driver>>>) {
+fn resume_from_kept_handles(send: Sender) {
     wasm_bindgen_futures::spawn_local(async move {
         let kept = handles::kept().await;
         let names: Vec<String> = kept.iter().map(|handle| handle.name()).collect();
         let readable = handles::readable(kept).await;
         if readable.is_empty() {
             if !names.is_empty() {
-                deliver(&target, Event::DroppedBefore(names));
+                send(Event::DroppedBefore(names));
             }
             return;
         }
         let picked = handles::files_under(readable).await;
-        deliver(&target, Event::Resumed(picked));
+        send(Event::Resumed(picked));
     });
 }
 
@@ -142,34 +143,35 @@ fn listen<E: wasm_bindgen::convert::FromWasmAbi + 'static>(
     Ok(())
 }
 
-/// The `data-action` of the button a click landed in (inputs, such as the duplicates checkbox,
-/// speak through their own `change`).
-fn clicked_action(event: &DomEvent) -> Option<String> {
+/// The action of the button a click landed in (inputs, such as the duplicates checkbox, speak
+/// through their own `change`).
+fn clicked_action(event: &DomEvent) -> Option<Action> {
     event
         .target()
         .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
         .and_then(|el| el.closest("[data-action]").ok().flatten())
         .filter(|el| el.tag_name() != "INPUT")
         .and_then(|el| el.get_attribute("data-action"))
+        .and_then(|attribute| Action::parse(&attribute))
 }
 
-fn wire_dom(view: &view::View, weak: &Weak<RefCell<Option<Driver>>>) -> Result<(), JsValue> {
+fn wire_dom(view: &view::View, send: &Sender) -> Result<(), JsValue> {
     for input in [&view.files_input, &view.folder_input] {
-        let target = weak.clone();
+        let target = send.clone();
         let picked = input.clone();
         listen(input, "change", move |_: DomEvent| {
             if let Some(files) = picked.files() {
-                deliver(&target, Event::Picked(intake::from_file_list(&files)));
+                target(Event::Picked(intake::from_file_list(&files)));
             }
             // Let the same files be picked again later.
             picked.set_value("");
         })?;
     }
-    let target = weak.clone();
+    let target = send.clone();
     listen(&view.drop_zone, "click", move |event: DomEvent| {
         if let Some(action) = clicked_action(&event) {
             event.prevent_default();
-            deliver(&target, Event::PickRequested(action));
+            target(Event::Control(action));
         }
     })?;
     let zone = view.drop_zone.clone();
@@ -181,7 +183,7 @@ fn wire_dom(view: &view::View, weak: &Weak<RefCell<Option<Driver>>>) -> Result<(
     listen(&view.drop_zone, "dragleave", move |_: DragEvent| {
         let _ = zone.class_list().remove_1("over");
     })?;
-    let target = weak.clone();
+    let target = send.clone();
     let zone = view.drop_zone.clone();
     listen(&view.drop_zone, "drop", move |event: DragEvent| {
         event.prevent_default();
@@ -190,52 +192,55 @@ fn wire_dom(view: &view::View, weak: &Weak<RefCell<Option<Driver>>>) -> Result<(
             intake::from_drop(transfer, target.clone());
         }
     })?;
-    let target = weak.clone();
+    let target = send.clone();
     listen(&view.hide_button, "click", move |_: DomEvent| {
-        deliver(&target, Event::ToggleExpanded)
+        target(Event::ToggleExpanded)
     })?;
-    let target = weak.clone();
+    let target = send.clone();
     listen(&view.controls, "click", move |event: DomEvent| {
         if let Some(action) = clicked_action(&event) {
             event.prevent_default();
-            deliver(&target, Event::Control(action));
+            target(Event::Control(action));
         }
     })?;
-    let target = weak.clone();
+    let target = send.clone();
     listen(
         &view.page_changed.container,
         "click",
         move |event: DomEvent| {
             if let Some(action) = clicked_action(&event) {
                 event.prevent_default();
-                deliver(&target, Event::Control(action));
+                target(Event::Control(action));
             }
         },
     )?;
-    let target = weak.clone();
+    let target = send.clone();
     listen(&view.controls, "change", move |event: DomEvent| {
         let checkbox = event
             .target()
             .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-            .filter(|el| el.get_attribute("data-action").as_deref() == Some("upload-duplicates"));
+            .filter(|el| {
+                el.get_attribute("data-action").as_deref()
+                    == Some(Action::UploadDuplicates.as_str())
+            });
         if let Some(checkbox) = checkbox {
-            deliver(&target, Event::SetUploadDuplicates(checkbox.checked()));
+            target(Event::SetUploadDuplicates(checkbox.checked()));
         }
     })?;
-    let target = weak.clone();
+    let target = send.clone();
     listen(&view.rows_viewport, "scroll", move |_: DomEvent| {
-        deliver(&target, Event::Scrolled)
+        target(Event::Scrolled)
     })?;
     Ok(())
 }
 
 /// The verified connection to the content script: its messages become events from now on.
-fn wire_page(weak: &Weak<RefCell<Option<Driver>>>, port: web_sys::MessagePort) {
-    let messages = weak.clone();
+fn wire_page(send: &Sender, port: web_sys::MessagePort) {
+    let messages = send.clone();
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-        deliver(&messages, Event::Page(event.data()));
+        messages(Event::Page(event.data()));
     });
     port.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     on_message.forget();
-    deliver(weak, Event::Connected(port));
+    send(Event::Connected(port));
 }

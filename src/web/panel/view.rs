@@ -12,6 +12,7 @@ mod rows;
 use super::dom::{
     append, button, element, set_attr, set_hidden, set_style, set_text, text_element,
 };
+use super::event::{Action, PanelState};
 use crate::web::i18n::text;
 use controls::Controls;
 use page_changed::PageChangedBox;
@@ -38,16 +39,14 @@ pub struct SummaryView {
     pub uploaded: usize,
     pub skipped: usize,
     pub failed: usize,
-    /// idle, running, paused or done.
-    pub state: &'static str,
+    pub state: PanelState,
     pub line: String,
     /// "42 photos/min · 3.1 MB/s · about 2 min left"; empty hides it.
     pub stats_line: String,
 }
 
 pub struct ControlsView {
-    /// idle, running, paused or done.
-    pub state: &'static str,
+    pub state: PanelState,
     pub failed: usize,
     pub total: usize,
     pub upload_duplicates: bool,
@@ -114,12 +113,12 @@ impl View {
         files_input.set_type("file");
         files_input.set_multiple(true);
         files_input.set_attribute("data-testid", "photolift-files")?;
-        let pick_files = button("pick", "pick-files", &text("panel_pick_files", &[]))?;
+        let pick_files = button("pick", Action::PickFiles, &text("panel_pick_files", &[]))?;
         let folder_input: HtmlInputElement = element("input", "picker")?.unchecked_into();
         folder_input.set_type("file");
         folder_input.set_attribute("webkitdirectory", "")?;
         folder_input.set_attribute("data-testid", "photolift-folder")?;
-        let pick_folder = button("pick", "pick-folder", &text("panel_pick_folder", &[]))?;
+        let pick_folder = button("pick", Action::PickFolder, &text("panel_pick_folder", &[]))?;
         let buttons = element("span", "buttons")?;
         append(&buttons, &[&pick_files, &pick_folder])?;
         append(&drop_zone, &[&hint, &buttons, &files_input, &folder_input])?;
@@ -181,7 +180,7 @@ impl View {
             uploaded: 0,
             skipped: 0,
             failed: 0,
-            state: "idle",
+            state: PanelState::Idle,
             line: String::new(),
             stats_line: String::new(),
         })?;
@@ -244,7 +243,7 @@ impl View {
         set_attr(el, "data-uploaded", &s.uploaded.to_string())?;
         set_attr(el, "data-skipped", &s.skipped.to_string())?;
         set_attr(el, "data-failed", &s.failed.to_string())?;
-        set_attr(el, "data-state", s.state)?;
+        set_attr(el, "data-state", s.state.as_str())?;
         // The drop zone shrinks to one line once there are files, leaving room for the list.
         set_attr(
             &self.root,

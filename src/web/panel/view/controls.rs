@@ -6,6 +6,7 @@
 //! at their own places in the panel's column (CSS `order`) while sharing one event listener.
 
 use super::super::dom::{append, button, element, set_disabled, set_hidden, set_text};
+use super::super::event::{Action, PanelState};
 use super::{ControlsView, ResumeOffer};
 use crate::web::i18n::text;
 use wasm_bindgen::prelude::*;
@@ -39,15 +40,19 @@ impl Controls {
         let resume_text = element("p", "resume-text")?;
         let resume_pick = button(
             "btn primary",
-            "resume-pick",
+            Action::ResumePick,
             &text("panel_resume_pick", &[]),
         )?;
         let resume_pick_folder = button(
             "btn",
-            "resume-pick-folder",
+            Action::ResumePickFolder,
             &text("panel_resume_pick_folder", &[]),
         )?;
-        let resume_discard = button("btn", "resume-discard", &text("panel_resume_discard", &[]))?;
+        let resume_discard = button(
+            "btn",
+            Action::ResumeDiscard,
+            &text("panel_resume_discard", &[]),
+        )?;
         let resume_buttons = element("div", "resume-buttons")?;
         append(
             &resume_buttons,
@@ -58,13 +63,17 @@ impl Controls {
         let actions = element("div", "actions")?;
         actions.set_attribute("role", "group")?;
         actions.set_attribute("aria-label", &text("panel_controls_label", &[]))?;
-        let pause = button("btn", "pause", &text("panel_pause", &[]))?;
-        let resume = button("btn primary", "resume", &text("panel_resume", &[]))?;
-        let cancel = button("btn", "cancel", &text("panel_cancel", &[]))?;
-        let retry = button("btn", "retry-failed", &text("panel_retry_failed", &["0"]))?;
+        let pause = button("btn", Action::Pause, &text("panel_pause", &[]))?;
+        let resume = button("btn primary", Action::Resume, &text("panel_resume", &[]))?;
+        let cancel = button("btn", Action::Cancel, &text("panel_cancel", &[]))?;
+        let retry = button(
+            "btn",
+            Action::RetryFailed,
+            &text("panel_retry_failed", &["0"]),
+        )?;
         let spacer = element("span", "spacer")?;
-        let export_csv = button("btn", "export-csv", &text("panel_export_csv", &[]))?;
-        let export_json = button("btn", "export-json", &text("panel_export_json", &[]))?;
+        let export_csv = button("btn", Action::ExportCsv, &text("panel_export_csv", &[]))?;
+        let export_json = button("btn", Action::ExportJson, &text("panel_export_json", &[]))?;
         append(
             &actions,
             &[
@@ -82,11 +91,15 @@ impl Controls {
         let duplicates_label = element("label", "option")?;
         let duplicates: HtmlInputElement = element("input", "")?.unchecked_into();
         duplicates.set_type("checkbox");
-        duplicates.set_attribute("data-action", "upload-duplicates")?;
+        duplicates.set_attribute("data-action", Action::UploadDuplicates.as_str())?;
         let duplicates_text = element("span", "")?;
         duplicates_text.set_text_content(Some(&text("panel_upload_duplicates", &[])));
         append(&duplicates_label, &[&duplicates, &duplicates_text])?;
-        let clear_memory = button("link", "clear-memory", &text("panel_clear_memory", &[]))?;
+        let clear_memory = button(
+            "link",
+            Action::ClearMemory,
+            &text("panel_clear_memory", &[]),
+        )?;
         clear_memory.set_attribute("title", &text("panel_clear_memory_title", &[]))?;
         append(&options, &[&duplicates_label, &clear_memory])?;
 
@@ -106,7 +119,7 @@ impl Controls {
             clear_memory,
         };
         controls.render(&ControlsView {
-            state: "idle",
+            state: PanelState::Idle,
             failed: 0,
             total: 0,
             upload_duplicates: false,
@@ -115,8 +128,8 @@ impl Controls {
     }
 
     pub fn render(&self, c: &ControlsView) -> Result<(), JsValue> {
-        let running = c.state == "running";
-        let paused = c.state == "paused";
+        let running = c.state == PanelState::Running;
+        let paused = c.state == PanelState::Paused;
         let show_retry = c.failed > 0 && !running;
         let show_export = c.total > 0;
         set_hidden(&self.pause, !running)?;

@@ -3,6 +3,7 @@
 //! (`photolift-page-changed`, its `copy-diagnostics` button and `photolift-diagnostics` text).
 
 use super::super::dom::{append, button, element, set_hidden, set_text, text_element};
+use super::super::event::Action;
 use crate::web::i18n::text;
 use wasm_bindgen::prelude::*;
 use web_sys::Element;
@@ -21,7 +22,11 @@ impl PageChangedBox {
         container.set_attribute("hidden", "")?;
         let heading = text_element("h2", "page-changed-title", &text("page_changed_title", &[]))?;
         let explanation = text_element("p", "page-changed-text", &text("page_changed_text", &[]))?;
-        let copy = button("copy", "copy-diagnostics", &text("page_changed_copy", &[]))?;
+        let copy = button(
+            "copy",
+            Action::CopyDiagnostics,
+            &text("page_changed_copy", &[]),
+        )?;
         let details = element("details", "page-changed-details")?;
         let summary = text_element("summary", "", &text("page_changed_show", &[]))?;
         let report = element("pre", "diagnostics")?;

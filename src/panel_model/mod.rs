@@ -1,0 +1,14 @@
+//! What the panel decides without a browser: the values of its test contract (`data-state`,
+//! `data-action`), what a row and the summary show, which dropped names are skipped at intake, and
+//! the plan's configuration from the user's settings. The wasm32 shell (`web::panel`) only puts
+//! these on the page; here they are tested natively.
+
+mod action;
+mod intake;
+mod settings;
+mod state;
+
+pub use action::Action;
+pub use intake::skipped_by_name;
+pub use settings::Settings;
+pub use state::{row_state, PanelState, RowMessage};
