@@ -219,3 +219,84 @@ fn files_are_listed_in_the_order_added() {
     assert_eq!(plan.file(ids[2]).unwrap().name, "IMG_0002.HEIC");
     assert!(plan.file(FileId(99)).is_none());
 }
+
+const MB: u64 = 1024 * 1024;
+
+/// A drop of big files: a 3 GB video (too big to read whole: it goes up as its original, holding
+/// nothing) and 100 MB PNGs whose JPEGs are 20 MB.
+#[test]
+fn the_window_is_bounded_in_bytes_as_well_as_in_files() {
+    let config = PlanConfig {
+        batch_size: 20,
+        convert_ahead: 40,
+        max_converting: 4,
+        convert_ahead_bytes: 160 * MB,
+        ..PlanConfig::default()
+    };
+    let mut plan = UploadPlan::new(config).unwrap();
+    let video = plan.add_file("IMG_0001.MOV", 3 << 30, 0);
+    let pngs: Vec<FileId> = (0..6)
+        .map(|n| plan.add_file(format!("PANO_{n}.png"), 100 * MB, 0))
+        .collect();
+
+    // The video counts one read chunk while it is hashed, so a PNG converts beside it; the second
+    // PNG would pass the byte bound.
+    assert_eq!(plan.next_to_convert(0), Some(video));
+    assert_eq!(plan.bytes_in_window(), 8 * MB);
+    assert_eq!(plan.next_to_convert(0), Some(pngs[0]));
+    assert_eq!(plan.bytes_in_window(), 108 * MB);
+    assert_eq!(
+        plan.next_to_convert(0),
+        None,
+        "the byte bound, not the workers"
+    );
+
+    // Handed over as the original File, the video holds nothing; the PNG's JPEG holds 20 MB.
+    plan.converted_holding(video, &key_for(0), 0, 1).unwrap();
+    plan.converted_holding(pngs[0], &key_for(1), 20 * MB, 1)
+        .unwrap();
+    assert_eq!(plan.bytes_in_window(), 20 * MB);
+    assert_eq!(plan.next_to_convert(1), Some(pngs[1]));
+    assert_eq!(plan.next_to_convert(1), None, "20 + 100 + 100 MB > 160 MB");
+    plan.converted_holding(pngs[1], &key_for(2), 20 * MB, 2)
+        .unwrap();
+    assert_eq!(plan.next_to_convert(2), Some(pngs[2]));
+    assert_eq!(plan.bytes_in_window(), 140 * MB);
+
+    // Uploaded files leave the window and free their bytes.
+    let batch = plan.next_batch(3).unwrap();
+    assert_eq!(batch, vec![video, pngs[0], pngs[1]]);
+    for id in batch {
+        plan.upload_succeeded(id, 4).unwrap();
+    }
+    assert_eq!(plan.bytes_in_window(), 100 * MB);
+    assert_eq!(plan.next_to_convert(4), None, "100 + 100 MB > 160 MB");
+    plan.conversion_failed(pngs[2], "the image is too large")
+        .unwrap();
+    assert_eq!(plan.bytes_in_window(), 0);
+    assert_eq!(plan.next_to_convert(5), Some(pngs[3]));
+}
+
+/// However big a file, an empty window takes it: nothing waits for ever.
+#[test]
+fn an_empty_window_takes_a_file_bigger_than_the_byte_bound() {
+    let config = PlanConfig {
+        convert_ahead_bytes: 10 * MB,
+        ..PlanConfig::default()
+    };
+    let mut plan = UploadPlan::new(config).unwrap();
+    let big = plan.add_file("scan.tif", 400 * MB, 0);
+    let small = plan.add_file("IMG_1.HEIC", 3 * MB, 0);
+    assert_eq!(plan.next_to_convert(0), Some(big));
+    assert_eq!(plan.next_to_convert(0), None);
+    plan.converted_holding(big, &key_for(0), 30 * MB, 1)
+        .unwrap();
+    assert_eq!(
+        plan.next_to_convert(1),
+        None,
+        "its JPEG still fills the window"
+    );
+    let batch = plan.next_batch(1).unwrap();
+    plan.upload_succeeded(batch[0], 2).unwrap();
+    assert_eq!(plan.next_to_convert(2), Some(small));
+}

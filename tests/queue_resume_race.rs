@@ -8,7 +8,10 @@
 use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap};
 
-use photolift::queue::{FileState, JournalEntry, PlanConfig, PlanState, UploadPlan};
+use photolift::queue::memory::RememberedUpload;
+use photolift::queue::{
+    compact_journal, FileState, JournalEntry, PlanConfig, PlanState, UploadPlan,
+};
 
 /// 2026-11-20T12:00:00Z
 const NOV_20: u64 = 1_795_176_000_000;
@@ -126,14 +129,17 @@ fn kept_after(events: &[Event]) -> Kept {
     kept
 }
 
-/// Resumes the way the shell does (replay, then the upload memory), gives every original back and
-/// runs to the end against a server that answers 409 for bytes it has, as iCloud does. Returns the
-/// plan and the server.
+/// Resumes the way the shell does (replay of the journal as stored, compacted, then the upload
+/// memory, loaded in bulk), gives every original back and runs to the end against a server that
+/// answers 409 for bytes it has, as iCloud does. Returns the plan and the server.
 fn resume_and_finish(files: u32, mut kept: Kept) -> (UploadPlan, HashMap<String, u32>) {
-    let mut plan = UploadPlan::replay(config(), &kept.journal).unwrap().plan;
-    for (key, date) in &kept.memory {
-        plan.remember_uploaded(key, date.as_str()).unwrap();
-    }
+    let journal = compact_journal(&kept.journal);
+    let mut plan = UploadPlan::replay(config(), &journal).unwrap().plan;
+    plan.remember_uploads(
+        kept.memory
+            .iter()
+            .map(|(key, date)| RememberedUpload::new(key, date).unwrap()),
+    );
     for n in 0..files {
         assert!(
             plan.match_resumed_file(&name_for(n), size_for(n), u64::from(n))

@@ -1,7 +1,8 @@
 // The content script: glue between the photolift panel (an extension page in an iframe, where the
 // WASM runs) and the iCloud Photos page. It injects the panel once the tab shows iCloud Photos
-// (also when the user arrives there by an in-page URL change), receives converted files over a
-// MessagePort (ArrayBuffers transferred, never copied through chrome.runtime), hands them to the
+// (also when the user arrives there by an in-page URL change), receives files over a MessagePort
+// (converted JPEGs as transferred ArrayBuffers, never copied through chrome.runtime; a file that goes
+// up unchanged as the user's own File, a handle whose bytes are never read here), hands them to the
 // page's own upload input in batches, and passes on what the page did with each file (judged by
 // the upload tracker from the page observer's reports).
 // Every fact about the page comes from the adapter, PhotoliftICloud (icloud.js).
@@ -188,6 +189,8 @@
     const appWindow = appDoc.defaultView;
     const transfer = new appWindow.DataTransfer();
     const handed = files.map((meta, i) => {
+      // buffers[i] is an ArrayBuffer (a converted JPEG) or the original File; a File made from a
+      // Blob refers to the same bytes, it does not copy them.
       const file = new appWindow.File([buffers[i]], meta.name, { type: meta.mediaType, lastModified: meta.lastModified });
       transfer.items.add(file);
       return { id: meta.id, batch, name: file.name, lastModified: file.lastModified, size: file.size };

@@ -1,5 +1,7 @@
 //! The `page` boundary: the panel (WASM, in an extension frame) ↔ the content script (in the
-//! iCloud page). Converted files ride beside `UploadBatch` as transferred `buffers`.
+//! iCloud page). The files ride beside `UploadBatch` as `buffers`, one per file: a converted JPEG as
+//! a transferred `ArrayBuffer`, a file that goes up unchanged (JPEG, video) as the user's own
+//! `File` (a handle: no bytes are read or copied).
 
 use super::Boundary;
 use serde::{Deserialize, Serialize};

@@ -1,5 +1,6 @@
 //! The `worker` boundary: the panel ↔ a conversion worker. The `File` to convert rides along as
-//! `file`; a converted JPEG comes back as the transferred `bytes` ArrayBuffer.
+//! `file`; a converted JPEG comes back as the transferred `bytes` ArrayBuffer (an unchanged file
+//! brings no bytes back: the panel hands over the original `File`).
 
 use super::Boundary;
 use serde::{Deserialize, Serialize};

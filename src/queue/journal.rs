@@ -123,6 +123,15 @@ pub struct JournalFold {
 pub fn fold_journal<'a>(entries: impl IntoIterator<Item = &'a JournalEntry>) -> JournalFold {
     let mut fold = JournalFold::default();
     for entry in entries {
+        fold.apply(entry);
+    }
+    fold
+}
+
+impl JournalFold {
+    /// Adds one more entry (see [`fold_journal`]).
+    pub fn apply(&mut self, entry: &JournalEntry) {
+        let fold = self;
         if let JournalEntry::Added {
             id,
             name,
@@ -148,14 +157,14 @@ pub fn fold_journal<'a>(entries: impl IntoIterator<Item = &'a JournalEntry>) -> 
                     },
                 );
             }
-            continue;
+            return;
         }
         let Some(file) = fold.files.get_mut(&entry.file_id()) else {
             fold.ignored_entries += 1;
-            continue;
+            return;
         };
         if matches!(file.outcome, JournalOutcome::Uploaded { .. }) {
-            continue;
+            return;
         }
         match entry {
             // Added was taken care of above.
@@ -189,7 +198,63 @@ pub fn fold_journal<'a>(entries: impl IntoIterator<Item = &'a JournalEntry>) -> 
             }
         }
     }
-    fold
+
+    /// The fewest entries that fold to the same files: per file its `Added`, and then only what
+    /// the journal still has to say about it — its key, its attempts and where it stands. A
+    /// settled file keeps two to four small entries however many steps it took; the rest of its
+    /// history (hand-offs, requeues, repeated keys) is dropped. Entries are copied, not
+    /// interpreted, so this holds whatever a reason field carries.
+    pub fn compacted(&self) -> Vec<JournalEntry> {
+        let mut entries = Vec::with_capacity(self.files.len() * 3);
+        for file in self.files.values() {
+            let id = file.id;
+            entries.push(JournalEntry::Added {
+                id,
+                name: file.name.clone(),
+                size: file.size,
+                last_modified_ms: file.last_modified_ms,
+            });
+            let uploaded = matches!(file.outcome, JournalOutcome::Uploaded { .. });
+            if let (Some(key), false) = (&file.key, uploaded) {
+                entries.push(JournalEntry::Keyed {
+                    id,
+                    key: key.clone(),
+                });
+            }
+            if file.attempts > 0 {
+                entries.push(JournalEntry::HandedToPage {
+                    id,
+                    attempt: file.attempts,
+                });
+            }
+            match &file.outcome {
+                // Unconfirmed exactly when handed over (a requeue clears both), which the
+                // hand-off entry above says.
+                JournalOutcome::Pending { .. } => {}
+                JournalOutcome::Uploaded { at_ms } => entries.push(JournalEntry::Uploaded {
+                    id,
+                    key: file.key.clone().unwrap_or_default(),
+                    at_ms: *at_ms,
+                }),
+                JournalOutcome::Failed { reason } => entries.push(JournalEntry::Failed {
+                    id,
+                    reason: reason.clone(),
+                }),
+                JournalOutcome::Skipped { reason } => entries.push(JournalEntry::Skipped {
+                    id,
+                    reason: reason.clone(),
+                }),
+            }
+        }
+        entries
+    }
+}
+
+/// A journal rewritten as [`JournalFold::compacted`]: it replays to the same plan.
+pub fn compact_journal<'a>(
+    entries: impl IntoIterator<Item = &'a JournalEntry>,
+) -> Vec<JournalEntry> {
+    fold_journal(entries).compacted()
 }
 
 #[cfg(test)]
@@ -256,6 +321,60 @@ mod tests {
             JournalOutcome::Uploaded { at_ms: 5 }
         );
         assert_eq!(fold.ignored_entries, 2);
+    }
+
+    /// Journals of every shape (a small random walk per file) compact to entries that fold to
+    /// the same files, and a settled file keeps at most four entries.
+    #[test]
+    fn a_compacted_journal_folds_to_the_same_files() {
+        let mut seed = 7u64;
+        let mut next = |n: u64| {
+            seed = seed
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (seed >> 33) % n
+        };
+        for round in 0..50 {
+            let mut entries = Vec::new();
+            for id in 0..40 {
+                entries.push(added(id));
+            }
+            for _ in 0..400 {
+                let id = FileId(next(44) as u32); // a few strays too
+                let key = format!("{:064x}", next(5));
+                entries.push(match next(8) {
+                    0 => JournalEntry::Keyed { id, key },
+                    1 | 2 => JournalEntry::HandedToPage {
+                        id,
+                        attempt: 1 + next(3) as u32,
+                    },
+                    3 => JournalEntry::Uploaded {
+                        id,
+                        key,
+                        at_ms: next(1000),
+                    },
+                    4 => JournalEntry::Failed {
+                        id,
+                        reason: format!("reason {round}"),
+                    },
+                    5 => JournalEntry::Skipped {
+                        id,
+                        reason: "skipped".into(),
+                    },
+                    6 => JournalEntry::Requeued { id },
+                    _ => added(id.0),
+                });
+            }
+            let fold = fold_journal(&entries);
+            let compacted = compact_journal(&entries);
+            assert_eq!(fold_journal(&compacted).files, fold.files, "round {round}");
+            assert!(compacted.len() <= 4 * fold.files.len());
+            for file in fold.files.values() {
+                let settled = !matches!(file.outcome, JournalOutcome::Pending { .. });
+                let count = compacted.iter().filter(|e| e.file_id() == file.id).count();
+                assert!(!settled || count <= 4, "{count} entries for a settled file");
+            }
+        }
     }
 
     #[test]

@@ -11,6 +11,7 @@ mod config;
 mod duplicates;
 mod error;
 mod journal;
+pub mod memory;
 mod plan;
 mod report;
 mod retry;
@@ -20,10 +21,10 @@ mod stats;
 pub use batch::BatchInFlight;
 pub use batch_names::BatchNames;
 pub use calendar::utc_date_from_ms;
-pub use config::PlanConfig;
+pub use config::{memory_estimate, PlanConfig, MAX_CONVERT_INPUT_BYTES, READ_CHUNK_BYTES};
 pub use duplicates::normalise_content_key;
 pub use error::QueueError;
-pub use journal::JournalEntry;
+pub use journal::{compact_journal, JournalEntry, JournalFold};
 pub use plan::{
     KeyCheck, PlanState, ResumeState, Summary, UploadPlan, ALREADY_THERE_NOTE,
     CANCELLED_IN_FLIGHT_REASON, CANCELLED_REASON,

@@ -8,10 +8,11 @@ use serde::{Deserialize, Serialize};
 
 use super::batch::{pick_batch, BatchInFlight};
 use super::calendar::{utc_date_from_ms, utc_ms_from_date};
-use super::config::PlanConfig;
+use super::config::{memory_estimate, PlanConfig};
 use super::duplicates::{normalise_content_key, DuplicateIndex, DuplicateVerdict};
 use super::error::QueueError;
 use super::journal::{fold_journal, JournalEntry, JournalOutcome};
+use super::memory::RememberedUpload;
 use super::retry::tries_phrase;
 use super::state::{FileId, FileState, PlannedFile};
 
@@ -142,6 +143,9 @@ pub struct UploadPlan {
     uploaded_bytes_this_session: u64,
     changes: BTreeSet<FileId>,
     journal: Vec<JournalEntry>,
+    /// What each file in the convert-ahead window holds in memory (bytes), and their sum.
+    held: HashMap<FileId, u64>,
+    held_total: u64,
 }
 
 impl UploadPlan {
@@ -164,6 +168,8 @@ impl UploadPlan {
             uploaded_bytes_this_session: 0,
             changes: BTreeSet::new(),
             journal: Vec::new(),
+            held: HashMap::new(),
+            held_total: 0,
         })
     }
 
@@ -223,30 +229,59 @@ impl UploadPlan {
     ) -> Result<(), QueueError> {
         let key = normalise_content_key(key)?;
         let date = date.into();
+        let record = RememberedUpload::new(&key, &date)?;
         self.settle_unconfirmed(&key, &date);
-        self.duplicates.remember_uploaded(key, date);
+        self.duplicates.remember_uploaded(record);
         Ok(())
+    }
+
+    /// [`UploadPlan::remember_uploaded`] for the whole memory at once, as loaded from storage
+    /// (packed: see `queue::memory`): a million photos load in one sort.
+    pub fn remember_uploads(&mut self, records: impl IntoIterator<Item = RememberedUpload>) {
+        self.duplicates.remember_many(records);
+        let unconfirmed: Vec<String> = self.unconfirmed_by_key.keys().cloned().collect();
+        for key in unconfirmed {
+            if let Some(date) = self.duplicates.uploaded_on(&key) {
+                self.settle_unconfirmed(&key, &date);
+            }
+        }
     }
 
     // ----- conversion -------------------------------------------------------------------------
 
     /// The next file a worker should convert, now marked `Converting`; `None` while paused, while
-    /// all workers are busy, or while `convert_ahead` files are already converted (or being
-    /// converted) and not uploaded.
+    /// all workers are busy, or while the convert-ahead window is full: `convert_ahead` files
+    /// converted (or being converted) and not uploaded, or `convert_ahead_bytes` held by them with
+    /// this one's estimate added. An empty window always takes the next file, however big.
     pub fn next_to_convert(&mut self, now_ms: u64) -> Option<FileId> {
         if self.paused || self.counts.get(FileState::Converting) >= self.config.max_converting {
             return None;
         }
-        if self.in_memory_count() >= self.config.convert_ahead {
+        let in_window = self.in_memory_count();
+        if in_window >= self.config.convert_ahead {
             return None;
         }
         let id = *self.convertible.first()?;
+        let estimate = memory_estimate(self.file_for(id).ok()?.size);
+        if in_window > 0
+            && self.held_total.saturating_add(estimate) > self.config.convert_ahead_bytes
+        {
+            return None;
+        }
         self.move_file(id, FileState::Converting).ok()?;
+        self.hold(id, estimate);
         self.started_ms.get_or_insert(now_ms);
         Some(id)
     }
 
-    /// A worker converted `id`; `content_key` is the hex SHA-256 of the original bytes.
+    /// Bytes held by the files in the convert-ahead window (see [`UploadPlan::next_to_convert`]).
+    pub fn bytes_in_window(&self) -> u64 {
+        self.held_total
+    }
+
+    /// A worker converted `id`; `content_key` is the hex SHA-256 of the original bytes. The file
+    /// is taken to hold its original's size in memory until uploaded (see
+    /// [`UploadPlan::converted_holding`]).
     ///
     /// Returns the file's new state: `Ready`, or `Skipped` when it is a duplicate (uploaded by
     /// photolift before, or a second copy in this plan) and duplicates are not wanted. The shell
@@ -255,6 +290,20 @@ impl UploadPlan {
         &mut self,
         id: FileId,
         content_key: &str,
+        now_ms: u64,
+    ) -> Result<FileState, QueueError> {
+        let size = self.file_for(id)?.size;
+        self.converted_holding(id, content_key, size, now_ms)
+    }
+
+    /// [`UploadPlan::converted`], where the shell holds `held_bytes` in memory for the file until
+    /// the page has it: the converted JPEG's size, or 0 for a file handed over as the original
+    /// (a handle, no bytes).
+    pub fn converted_holding(
+        &mut self,
+        id: FileId,
+        content_key: &str,
+        held_bytes: u64,
         now_ms: u64,
     ) -> Result<FileState, QueueError> {
         let key = normalise_content_key(content_key)?;
@@ -308,6 +357,7 @@ impl UploadPlan {
                 }
                 let file = self.move_file(id, FileState::Ready)?;
                 file.not_before_ms = now_ms;
+                self.hold(id, held_bytes);
                 Ok(FileState::Ready)
             }
         }
@@ -736,8 +786,10 @@ impl UploadPlan {
                     file.uploaded_at_ms = Some(at_ms);
                     if let Some(key) = &file.content_key {
                         let date = utc_date_from_ms(at_ms);
-                        known_uploaded.insert(key.clone(), date.clone());
-                        plan.duplicates.remember_uploaded(key.clone(), date);
+                        if let Ok(record) = RememberedUpload::new(key, &date) {
+                            plan.duplicates.remember_uploaded(record);
+                        }
+                        known_uploaded.insert(key.clone(), date);
                     }
                 }
                 JournalOutcome::Failed { reason } => {
@@ -849,6 +901,12 @@ impl UploadPlan {
         self.files.get(&id).map(|file| file.state)
     }
 
+    /// Notes what `id` holds in memory while it is in the convert-ahead window.
+    fn hold(&mut self, id: FileId, bytes: u64) {
+        let old = self.held.insert(id, bytes).unwrap_or(0);
+        self.held_total = self.held_total - old + bytes;
+    }
+
     /// Converted (or converting) files whose bytes are not with the page for good yet.
     fn in_memory_count(&self) -> usize {
         self.counts.get(FileState::Converting)
@@ -876,6 +934,16 @@ impl UploadPlan {
         self.counts.moved(from, to);
         index_file(&mut self.convertible, &mut self.ready, file);
         self.changes.insert(id);
+        let in_window = matches!(
+            to,
+            FileState::Converting | FileState::Ready | FileState::Uploading
+        );
+        if !in_window {
+            if let Some(bytes) = self.held.remove(&id) {
+                self.held_total -= bytes;
+            }
+        }
+        let file = self.files.get_mut(&id).ok_or(QueueError::UnknownFile(id))?;
         Ok(file)
     }
 

@@ -3,6 +3,7 @@
 //! that is `convert` and `queue`.
 
 mod i18n;
+mod measure;
 mod messages;
 mod page_link;
 mod panel;

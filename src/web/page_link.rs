@@ -55,14 +55,21 @@ impl PageLink {
         self.send_with(message, Vec::new())
     }
 
-    /// Sends `message` with `buffers` attached (as `buffers`) and transferred, not copied.
-    pub fn send_with(&self, message: &ToPage, buffers: Vec<ArrayBuffer>) -> Result<(), JsValue> {
+    /// Sends `message` with `payloads` attached (as `buffers`, one per file): an `ArrayBuffer` is
+    /// transferred, not copied; a `Blob` or `File` is cloned, which passes a handle to the same
+    /// bytes and reads none of them.
+    pub fn send_with(&self, message: &ToPage, payloads: Vec<JsValue>) -> Result<(), JsValue> {
         let Some(port) = &self.port else {
             return Err("the iCloud page is not connected".into());
         };
         let value = to_js(message)?;
-        let list: Array = buffers.into_iter().collect();
+        let transfer: Array = payloads
+            .iter()
+            .filter(|p| p.is_instance_of::<ArrayBuffer>())
+            .cloned()
+            .collect();
+        let list: Array = payloads.into_iter().collect();
         js_sys::Reflect::set(&value, &"buffers".into(), &list)?;
-        port.post_message_with_transferable(&value, &list)
+        port.post_message_with_transferable(&value, &transfer)
     }
 }

@@ -1,16 +1,18 @@
 //! A conversion worker: reads one `File`, converts it with the pure `convert` core, and posts the
-//! JPEG back (transferred, not copied). A panic posts `Crashed` first, so the panel can replace
+//! JPEG back (transferred, not copied). A JPEG or video is not read whole: it is only hashed, in
+//! chunks, and the panel hands the original `File` to the page. A panic posts `Crashed` first, so the panel can replace
 //! this worker and mark only that one file failed.
 
 use super::messages::{from_js, to_js};
-use crate::convert::{self, Conversion, ConvertOptions};
+use crate::convert::{self, Conversion, ConvertOptions, Format};
 use crate::protocol::{FromWorker, ToWorker};
+use crate::queue::{MAX_CONVERT_INPUT_BYTES, READ_CHUNK_BYTES};
 use js_sys::{Array, ArrayBuffer, Reflect, Uint8Array};
 use sha2::{Digest, Sha256};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{spawn_local, JsFuture};
-use web_sys::{DedicatedWorkerGlobalScope, File, MessageEvent};
+use web_sys::{Blob, DedicatedWorkerGlobalScope, File, MessageEvent};
 
 fn scope() -> DedicatedWorkerGlobalScope {
     js_sys::global().unchecked_into()
@@ -82,23 +84,179 @@ pub fn start() -> Result<(), JsValue> {
     Ok(())
 }
 
-async fn convert_file(job: u32, file: File, options: ConvertOptions) {
-    let original: ArrayBuffer = match JsFuture::from(file.array_buffer()).await {
-        Ok(buffer) => buffer.unchecked_into(),
-        Err(_) => {
-            let reason = "the file could not be read (was it moved or deleted?)".to_string();
-            let message = FromWorker::Failed {
-                job,
-                reason,
-                not_media: false,
-            };
-            return post(&message, None);
+/// Files read whole up to this size are hashed by the browser's `crypto.subtle.digest`.
+const NATIVE_HASH_MAX_BYTES: u64 = 64 * 1024 * 1024;
+
+/// The leading bytes that say what a file is (`convert::sniff_format` looks at a few dozen).
+const HEAD_BYTES: u64 = 64 * 1024;
+
+fn unreadable(job: u32) {
+    let reason = "the file could not be read (was it moved or deleted?)".to_string();
+    post(
+        &FromWorker::Failed {
+            job,
+            reason,
+            not_media: false,
+        },
+        None,
+    );
+}
+
+fn failed(job: u32, error: &convert::ConvertError) {
+    post(
+        &FromWorker::Failed {
+            job,
+            reason: error.to_string(),
+            not_media: error.is_not_media(),
+        },
+        None,
+    );
+}
+
+/// Bytes `start..end` of `blob`, read by the browser (a slice of a `File` is not read before this).
+async fn read(blob: &Blob, start: u64, end: u64) -> Result<ArrayBuffer, JsValue> {
+    let part = blob.slice_with_f64_and_f64(start as f64, end as f64)?;
+    Ok(JsFuture::from(part.array_buffer()).await?.unchecked_into())
+}
+
+/// Hex SHA-256 of a whole file, read as a stream into one reused buffer of `READ_CHUNK_BYTES`
+/// fed to an incremental hash: never more than that chunk in memory, whatever the file's size,
+/// and no garbage per chunk (a 3 GB video read as 8 MB `ArrayBuffer`s left hundreds of MB for
+/// the garbage collector: measured). Where the browser's file stream takes no buffer of ours, the
+/// file is read in slices of the same size.
+async fn streamed_sha256(file: &File) -> Result<String, JsValue> {
+    let mut hasher = Sha256::new();
+    let mut chunk = Vec::new();
+    if let Some(reader) = byob_reader(file) {
+        let read: js_sys::Function = Reflect::get(&reader, &"read".into())?.dyn_into()?;
+        let mut buffer = ArrayBuffer::new(READ_CHUNK_BYTES as u32);
+        loop {
+            let view = Uint8Array::new(&buffer);
+            let promise: js_sys::Promise = read.call1(&reader, &view)?.dyn_into()?;
+            let result = JsFuture::from(promise).await?;
+            if Reflect::get(&result, &"done".into())?.is_truthy() {
+                break;
+            }
+            let value: Uint8Array = Reflect::get(&result, &"value".into())?.dyn_into()?;
+            // The buffer comes back (it was transferred to the stream and back) with the bytes.
+            buffer = value.buffer();
+            chunk.resize(value.length() as usize, 0);
+            value.copy_to(&mut chunk);
+            hasher.update(&chunk);
         }
+        return Ok(hex(&hasher.finalize()));
+    }
+    let size = file.size() as u64;
+    let mut at = 0;
+    while at < size {
+        let end = (at + READ_CHUNK_BYTES).min(size);
+        let buffer = read(file, at, end).await?;
+        let view = Uint8Array::new(&buffer);
+        chunk.resize(view.length() as usize, 0);
+        view.copy_to(&mut chunk);
+        hasher.update(&chunk);
+        at = end;
+    }
+    Ok(hex(&hasher.finalize()))
+}
+
+/// A reader of `file`'s bytes into buffers of ours (`stream().getReader({mode: 'byob'})`).
+fn byob_reader(file: &File) -> Option<JsValue> {
+    let stream: js_sys::Function = Reflect::get(file, &"stream".into()).ok()?.dyn_into().ok()?;
+    let stream = stream.call0(file).ok()?;
+    let get_reader: js_sys::Function = Reflect::get(&stream, &"getReader".into())
+        .ok()?
+        .dyn_into()
+        .ok()?;
+    let options = js_sys::Object::new();
+    Reflect::set(&options, &"mode".into(), &"byob".into()).ok()?;
+    get_reader.call1(&stream, &options).ok()
+}
+
+/// Hex SHA-256 of bytes already in memory, by the browser's own implementation (measured about
+/// twice as fast as the WASM one: see README, Benchmarks).
+async fn native_sha256(bytes: &ArrayBuffer) -> Result<String, JsValue> {
+    let crypto = Reflect::get(&scope(), &"crypto".into())?;
+    let subtle = Reflect::get(&crypto, &"subtle".into())?;
+    let digest: js_sys::Function = Reflect::get(&subtle, &"digest".into())?.dyn_into()?;
+    let promise: js_sys::Promise = digest
+        .call2(&subtle, &"SHA-256".into(), bytes)?
+        .dyn_into()?;
+    let hash = JsFuture::from(promise).await?;
+    Ok(hex(&Uint8Array::new(&hash).to_vec()))
+}
+
+/// One file: a JPEG or video goes up as the original `File` (the panel keeps it; only its hash
+/// is made here, chunk by chunk); any other photo is read whole (up to
+/// `MAX_CONVERT_INPUT_BYTES`), hashed and converted, and its JPEG transferred back.
+async fn convert_file(job: u32, file: File, options: ConvertOptions) {
+    let size = file.size() as u64;
+    let Ok(head) = read(&file, 0, size.min(HEAD_BYTES)).await else {
+        return unreadable(job);
+    };
+    let head = Uint8Array::new(&head).to_vec();
+    let format = convert::sniff_format(&head);
+    if matches!(format, Format::Jpeg | Format::Video(_)) {
+        let Ok(content_key) = streamed_sha256(&file).await else {
+            return unreadable(job);
+        };
+        let message = FromWorker::Converted {
+            job,
+            name: file.name(),
+            media_type: format.media_type().to_string(),
+            source_format: format.name().to_string(),
+            unchanged: true,
+            width: 0,
+            height: 0,
+            content_key,
+            kept_exif: true,
+            kept_icc: true,
+            date_rescued: false,
+        };
+        return post(&message, None);
+    }
+    if size > MAX_CONVERT_INPUT_BYTES {
+        // What is not a photo photolift converts, or declares too many pixels, says so from its
+        // first bytes alone.
+        if let Err(error) = convert::convert(&head, &options) {
+            let from_head = matches!(format, Format::Unknown | Format::Avif)
+                || matches!(error, convert::ConvertError::TooLarge { .. });
+            if from_head {
+                return failed(job, &error);
+            }
+        }
+        let reason = format!(
+            "the file is too big to convert ({} MB; photolift converts photos up to {} MB)",
+            size.div_ceil(1 << 20),
+            MAX_CONVERT_INPUT_BYTES >> 20
+        );
+        let message = FromWorker::Failed {
+            job,
+            reason,
+            not_media: false,
+        };
+        return post(&message, None);
+    }
+    let Ok(original) = read(&file, 0, size).await else {
+        return unreadable(job);
+    };
+    // The browser's SHA-256 is about twice as fast as ours but hashes a copy of the bytes: used
+    // up to NATIVE_HASH_MAX_BYTES (every ordinary photo); a bigger file is hashed where it is.
+    let native_key = if size <= NATIVE_HASH_MAX_BYTES {
+        match native_sha256(&original).await {
+            Ok(key) => Some(key),
+            Err(_) => return unreadable(job),
+        }
+    } else {
+        None
     };
     let bytes = Uint8Array::new(&original).to_vec();
-    let content_key = hex_sha256(&bytes);
+    drop(original);
+    let content_key = native_key.unwrap_or_else(|| hex(&Sha256::digest(&bytes)));
     match convert::convert(&bytes, &options) {
         Ok(Conversion::Unchanged { format }) => {
+            // Not reached (JPEGs and videos were sniffed above), but an unchanged file is still
+            // handed over as its original.
             let message = FromWorker::Converted {
                 job,
                 name: file.name(),
@@ -112,7 +270,7 @@ async fn convert_file(job: u32, file: File, options: ConvertOptions) {
                 kept_icc: true,
                 date_rescued: false,
             };
-            post(&message, Some(&original));
+            post(&message, None);
         }
         Ok(Conversion::Converted(jpeg)) => {
             drop(bytes);
@@ -132,20 +290,10 @@ async fn convert_file(job: u32, file: File, options: ConvertOptions) {
             };
             post(&message, Some(&output));
         }
-        Err(error) => post(
-            &FromWorker::Failed {
-                job,
-                reason: error.to_string(),
-                not_media: error.is_not_media(),
-            },
-            None,
-        ),
+        Err(error) => failed(job, &error),
     }
 }
 
-fn hex_sha256(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

@@ -8,7 +8,9 @@
 //
 // Environment:
 //   PHOTOLIFT_BENCH_FILES=N          photos per format (default 1000)
-//   PHOTOLIFT_BENCH_FORMATS=heic,png formats, one table row each (default heic)
+//   PHOTOLIFT_BENCH_FORMATS=heic,png formats, one table row each (default heic); `video` is one drop of
+//                                    a 3 GB video (PHOTOLIFT_BENCH_VIDEO_GB) and N HEICs
+//   PHOTOLIFT_BENCH_VIDEO_GB=G       the video's size for `video` (default 3)
 //   PHOTOLIFT_BENCH_TIMEOUT_S=S      bound on one format's upload (default 120 + 10 s per photo)
 //   PHOTOLIFT_BENCH_STALL_S=S        abort when nothing moves for S seconds (default 300)
 //   PHOTOLIFT_BENCH_JSON=path        also write the results as JSON
@@ -21,7 +23,9 @@
 // so the converted JPEGs would be byte-identical and the server (like iCloud) would answer 409 to all
 // but the first. Each copy therefore gets its own capture date (the EXIF and XMP date strings are
 // rewritten in place, same length: no offset moves), its own mtime, and a `free` box appended (unique
-// source bytes, as bulk-fixtures.mjs does). PNG: one 4000×3000 image made with ImageMagick, each copy
+// source bytes, as bulk-fixtures.mjs does). Video: a QuickTime header and then nothing, a sparse
+// file of 3 GB (it costs no disk); it must go up unchanged, as the original File, never read whole
+// (the stand-in streams it through SHA-256 and the bench compares size and hash). PNG: one 4000×3000 image made with ImageMagick, each copy
 // with its own tEXt chunk and mtime (a PNG has no date, so the panel writes one from the mtime).
 //
 // What is measured, sampled every 250 ms from /proc (Linux only):
@@ -34,7 +38,10 @@
 //     panel's main-thread isolate only, not the workers' isolates or their WASM memories; those are
 //     in the RSS).
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import {
+  createReadStream, mkdirSync, readFileSync, readdirSync, rmSync, truncateSync, utimesSync, writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { PHOTOS_URL, startStandin } from '../standin/server.mjs';
 import { uniqueHeic, uniquePng } from '../e2e/bulk-fixtures.mjs';
@@ -56,7 +63,8 @@ const log = (...args) => console.error(`[bench ${new Date().toISOString().slice(
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 if (!Number.isInteger(N) || N < 1) fail(`PHOTOLIFT_BENCH_FILES must be a positive integer, not ${process.env.PHOTOLIFT_BENCH_FILES}`);
-for (const f of FORMATS) if (!['heic', 'png'].includes(f)) fail(`unknown format ${f} (heic, png)`);
+for (const f of FORMATS) if (!['heic', 'png', 'video'].includes(f)) fail(`unknown format ${f} (heic, png, video)`);
+const VIDEO_BYTES = Math.round(Number(process.env.PHOTOLIFT_BENCH_VIDEO_GB ?? 3) * 1024 ** 3);
 
 function fail(message) {
   console.error(`bench: ${message}`);
@@ -111,6 +119,21 @@ function makePngs(dir, n, scratch) {
     utimesSync(path, mtime, mtime);
   }
   return base.length;
+}
+
+// A QuickTime file's first box (ftyp qt) and a `wide` box, then zeros up to `size`, written sparse.
+function makeVideo(path, size) {
+  const ftyp = Buffer.from('00000014667479707174202000000200717420200000000877696465', 'hex');
+  writeFileSync(path, ftyp);
+  truncateSync(path, size);
+  utimesSync(path, FIRST_MTIME_S, FIRST_MTIME_S);
+}
+
+// SHA-256 of a file, streamed.
+async function fileSha256(path) {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path, { highWaterMark: 8 * MB })) hash.update(chunk);
+  return hash.digest('hex');
 }
 
 // ---- processes ----------------------------------------------------------------------------------
@@ -227,9 +250,17 @@ async function runFormat(format, standin, scratch) {
   mkdirSync(dir, { recursive: true });
   const madeAt = Date.now();
   let sourceBytes;
+  let video = null;
+  const expected = format === 'video' ? N + 1 : N;
   if (format === 'heic') {
     makeHeics(dir, N);
     sourceBytes = readFileSync(PUG).length;
+  } else if (format === 'video') {
+    makeHeics(dir, N);
+    sourceBytes = readFileSync(PUG).length;
+    video = { name: 'IMG_9000.MOV', size: VIDEO_BYTES };
+    makeVideo(join(dir, video.name), VIDEO_BYTES);
+    video.sha256 = await fileSha256(join(dir, video.name));
   } else {
     sourceBytes = makePngs(dir, N, scratch);
   }
@@ -281,7 +312,7 @@ async function runFormat(format, standin, scratch) {
 
     const started = Date.now();
     await panel.locator('input[data-testid=photolift-folder]').setInputFiles(dir);
-    log(`${format}: dropped the folder; converting and uploading ${N} photos`);
+    log(`${format}: dropped the folder; converting and uploading ${expected} files`);
 
     const { received } = standin.state;
     let firstBytes = null;
@@ -309,7 +340,7 @@ async function runFormat(format, standin, scratch) {
         const s = (Date.now() - started) / 1000;
         log(`${format}: ${received.length}/${N} on the server after ${s.toFixed(0)} s; panel ${JSON.stringify(last)}`);
       }
-      if (last && last.total >= N && last.uploaded + last.skipped + last.failed === last.total) break;
+      if (last && last.total >= expected && last.uploaded + last.skipped + last.failed === last.total) break;
       if (Date.now() - started > TIMEOUT_MS) throw new Error(`${format}: not done after ${TIMEOUT_MS / 1000} s (PHOTOLIFT_BENCH_TIMEOUT_S); panel ${JSON.stringify(last)}, server ${received.length}`);
       if (Date.now() - lastChange > STALL_MS) throw new Error(`${format}: nothing moved for ${STALL_MS / 1000} s; panel ${JSON.stringify(last)}, server ${received.length}`);
       await sleep(1000);
@@ -332,9 +363,16 @@ async function runFormat(format, standin, scratch) {
     const mean = (xs) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
     const extSeries = sumSeries(ext.map((p) => p.samples));
     const first = firstBytes ? identify(firstBytes) : null;
-    const avgJpeg = received.length ? received.reduce((sum, r) => sum + r.size, 0) / received.length : 0;
+    const jpegs = received.filter((r) => r.name !== video?.name);
+    const avgJpeg = jpegs.length ? jpegs.reduce((sum, r) => sum + r.size, 0) / jpegs.length : 0;
+    const videoOnServer = video && received.find((r) => r.name === video.name);
     return {
-      format, n: N, wallS: wallMs / 1000, perMin: (received.length / wallMs) * 60_000, sPerPhoto: wallMs / 1000 / Math.max(1, received.length),
+      format, n: expected,
+      video: video && {
+        name: video.name, sizeGB: video.size / 1024 ** 3,
+        arrived: Boolean(videoOnServer), sameSize: videoOnServer?.size === video.size,
+        sameSha256: videoOnServer?.sha256 === video.sha256,
+      }, wallS: wallMs / 1000, perMin: (received.length / wallMs) * 60_000, sPerPhoto: wallMs / 1000 / Math.max(1, received.length),
       received: received.length, distinct: new Set(received.map((r) => r.sha256)).size, panel: last,
       attempts: standin.state.attempts.length,
       sourceMB: sourceBytes / MB, jpegMB: avgJpeg / MB, firstJpeg: first,
@@ -426,6 +464,7 @@ function table(results) {
     ['browser end MB', (r) => f0(r.browser?.endRssMB)],
     ['all procs peak MB', (r) => f0(r.allPeakRssMB)],
     ['server count', (r) => `${r.received}${r.received === r.n ? '' : ' (!)'}`],
+    ['video unchanged', (r) => (r.video ? (r.video.sameSize && r.video.sameSha256 ? 'yes' : 'NO') : '–')],
   ];
   const cells = results.map((r) => columns.map(([, get]) => get(r)));
   const widths = columns.map(([h], i) => Math.max(h.length, ...cells.map((row) => row[i].length)));
@@ -485,6 +524,11 @@ if (results.length) {
       + `${r.ext.processes} extension process(es), up to ${r.ext.threads} threads; ${r.workersSeen} page workers seen by Playwright (${r.workerUrls.join(', ')}); `
       + `${r.page ? r.page.otherRenderers : '?'} other renderer(s); ${r.samples} samples; `
       + `chrome://blob-internals at the end: ${r.browser?.blobs?.error ?? `${r.browser?.blobs?.entries} blobs, ${r.browser?.blobs?.jpegBlobs} of them image/jpeg totalling ${r.browser?.blobs?.jpegMB?.toFixed(0)} MB`}`);
+    if (r.video) {
+      console.log(`${r.format}: ${r.video.name} (${r.video.sizeGB.toFixed(1)} GB) ${r.video.arrived ? 'on the server' : 'NOT on the server'}, `
+        + `size ${r.video.sameSize ? 'equal' : 'DIFFERENT'}, SHA-256 ${r.video.sameSha256 ? 'equal' : 'DIFFERENT'}`);
+      if (!(r.video.sameSize && r.video.sameSha256)) exitCode = exitCode || 1;
+    }
     if (r.received !== r.n || r.distinct !== r.n) {
       console.log(`\n!!!!! WARNING: ${r.format}: the server holds ${r.received} photos (${r.distinct} distinct), expected ${r.n} !!!!!\n`);
       exitCode = exitCode || 1;

@@ -5,7 +5,8 @@
 //      size, PSNR, metadata), photos/minute of 1, 2 and 4 workers, and the CLI against heif-convert
 //      (tests/bench/converters.mjs; about 10 minutes on 2 cores).
 //   2. Peak memory of the panel and its workers while uploading 12 MP photos through the stand-in
-//      (PHOTOLIFT_BENCH_FILES=N, default 1000: about 35–40 minutes on 2 cores).
+//      (PHOTOLIFT_BENCH_FILES=N, default 1000: about 35–40 minutes on 2 cores); then one drop of a
+//      3 GB video with 100 of them (about 4 minutes).
 //   3. A 10,000-file folder dropped on the panel: listing time, long tasks on the panel's main thread,
 //      Pause and scroll latency (PHOTOLIFT_BENCH_INTAKE_FILES=N; about 15 minutes on 2 cores).
 import { spawnSync } from 'node:child_process';
@@ -13,9 +14,10 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const run = (command, args) => {
-  console.log(`\n$ ${command} ${args.join(' ')}`);
-  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit' });
+const run = (command, args, env = {}) => {
+  const vars = Object.entries(env).map(([k, v]) => `${k}=${v} `).join('');
+  console.log(`\n$ ${vars}${command} ${args.join(' ')}`);
+  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
   if (result.status !== 0) process.exitCode = 1;
 };
 
@@ -23,4 +25,5 @@ run('cargo', ['test', '--release', '--test', 'convert_encoders', '--', '--ignore
 run('node', ['tests/bench/hdr.mjs']);
 run('node', ['tests/bench/converters.mjs']);
 run('node', ['tests/bench/memory.mjs']);
+run('node', ['tests/bench/memory.mjs'], { PHOTOLIFT_BENCH_FORMATS: 'video', PHOTOLIFT_BENCH_FILES: '100' });
 run('node', ['tests/bench/intake.mjs']);

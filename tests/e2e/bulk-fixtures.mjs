@@ -207,6 +207,23 @@ export async function configurePanel(context, settings = TEST_SETTINGS) {
   await sw.evaluate((s) => chrome.storage.local.set({ 'photolift.settings': s }), settings);
 }
 
+/**
+ * The content keys (hex SHA-256) in the extension's upload memory: the packed chunks
+ * (`photolift.mem.<n>`, base64 of 34-byte records: the key and a day) and any key of the old
+ * layout (`photolift.up.<key>`).
+ */
+export async function rememberedKeys(context) {
+  const stored = await (await extensionWorker(context)).evaluate(() => chrome.storage.local.get(null));
+  const keys = [];
+  for (const [name, value] of Object.entries(stored)) {
+    if (name.startsWith('photolift.up.')) keys.push(name.slice('photolift.up.'.length));
+    if (!/^photolift\.mem\.\d+$/.test(name)) continue;
+    const packed = Buffer.from(value, 'base64');
+    for (let at = 0; at + 34 <= packed.length; at += 34) keys.push(packed.subarray(at, at + 32).toString('hex'));
+  }
+  return keys;
+}
+
 /** Forgets everything the extension remembers (uploaded files, journal, settings). */
 export async function clearExtensionStorage(context) {
   const sw = await extensionWorker(context);

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import {
-  TEST_SETTINGS, assertServerHolds, configurePanel, extensionWorker, makeMixedFolder,
+  TEST_SETTINGS, assertServerHolds, configurePanel, makeMixedFolder, rememberedKeys,
 } from './bulk-fixtures.mjs';
 import { EXTENSION_DIR } from './fixtures.mjs';
 import { useFreshBrowserPerTest } from './harness.mjs';
@@ -43,9 +43,7 @@ describe('a storage write that fails', () => {
     const done = await waitForSummary(panel, settled(6), 60_000);
     assert.equal(done.uploaded, 6);
     assertServerHolds(env.standin, { names: folder.uploadedNames });
-    const worker = await extensionWorker(env.browser.context);
-    const remembered = await worker.evaluate(async () =>
-      Object.keys(await chrome.storage.local.get(null)).filter((k) => k.startsWith('photolift.up.')).length);
-    assert.equal(remembered, 6, 'every upload is in the memory');
+    const remembered = new Set(await rememberedKeys(env.browser.context));
+    assert.equal(remembered.size, 6, 'every upload is in the memory');
   });
 });

@@ -12,7 +12,7 @@ import { beforeEach, describe, it } from 'node:test';
 import { PHOTOS_URL } from '../standin/server.mjs';
 import {
   TEST_SETTINGS, allRows, clearExtensionStorage, configurePanel, extensionWorker, makeMixedFolder, photoUploads,
-  uniqueJpeg, waitUntil,
+  rememberedKeys, uniqueJpeg, waitUntil,
 } from './bulk-fixtures.mjs';
 import { CORPUS, EXTENSION_DIR, identify, magick } from './fixtures.mjs';
 import { appFrame, useStandinWithExtension } from './harness.mjs';
@@ -259,8 +259,7 @@ describe("iCloud Photos as it uploads today", () => {
     for (const row of await rows(panel)) assert.notEqual(row.state, 'failed', row.name);
     const box = panel.locator('[data-testid=photolift-page-changed]');
     assert.match(await box.innerText(), /changed its page/);
-    const stored = await (await extensionWorker(env.browser.context)).evaluate(() => chrome.storage.local.get(null));
-    assert.deepEqual(Object.keys(stored).filter((k) => k.startsWith('photolift.up.')), [], 'nothing remembered as uploaded');
+    assert.deepEqual(await rememberedKeys(env.browser.context), [], 'nothing remembered as uploaded');
 
     await panel.locator('[data-action=copy-diagnostics]').click();
     const report = await panel.locator('[data-testid=photolift-diagnostics]').textContent();

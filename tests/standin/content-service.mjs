@@ -5,7 +5,7 @@
 // app passes unchanged to putAsset. Storing is NOT registering: the bytes land in state.stored,
 // and only putAsset puts them in the library. The checksum/key/receipt values are the stand-in's
 // own opaque strings (captures show their shape, not how Apple makes them).
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { answerPreflight, corsHeaders, sendJson } from './responses.mjs';
 import { takeRule } from './state.mjs';
 import { answer, answerExpired, answerMaybeLate, receiveBytes, recordAttempt } from './upload-requests.mjs';
@@ -28,15 +28,16 @@ export async function handleContentHost(req, res, state, timers) {
   const attempt = recordAttempt(state, 'bytes', { uuid });
   if (!state.signedIn) return answerExpired(req, res, state, attempt);
 
-  const body = await receiveBytes(req, state, timers, attempt);
+  // Streamed: a video of gigabytes is hashed as it arrives, not held (see KEEP_BYTES_UP_TO).
+  const body = await receiveBytes(req, state, timers, attempt, { streamed: true });
   if (!body) return;
   if (!reservation || reservation.uuid !== uuid) {
     return answer(req, res, attempt, 403, { error: 'invalid upload token' });
   }
-  if (body.length !== reservation.size) {
-    return answer(req, res, attempt, 400, { error: `expected ${reservation.size} bytes, got ${body.length}` });
+  if (body.size !== reservation.size) {
+    return answer(req, res, attempt, 400, { error: `expected ${reservation.size} bytes, got ${body.size}` });
   }
-  const forced = takeRule(state, 'bytes', { size: body.length });
+  const forced = takeRule(state, 'bytes', { size: body.size });
   if (forced) return answer(req, res, attempt, forced.status, { error: forced.errorMessage });
 
   const stored = store(state, { uuid, body, contentType: req.headers['content-type'] ?? '' });
@@ -45,10 +46,10 @@ export async function handleContentHost(req, res, state, timers) {
 }
 
 function store(state, { uuid, body, contentType }) {
-  const sha256 = createHash('sha256').update(body).digest();
+  const sha256 = Buffer.from(body.sha256, 'hex');
   const singleFile = {
     referenceChecksum: Buffer.concat([Buffer.from([1]), randomBytes(20)]).toString('base64'),
-    size: body.length,
+    size: body.size,
     fileChecksum: Buffer.concat([Buffer.from([1]), sha256.subarray(0, 20)]).toString('base64'),
     wrappingKey: randomBytes(16).toString('base64'),
     receipt: `A${randomBytes(18).toString('base64url')}`,
@@ -56,9 +57,9 @@ function store(state, { uuid, body, contentType }) {
   const item = {
     index: state.stored.length,
     uuid,
-    size: body.length,
+    size: body.size,
     contentType,
-    bytes: body,
+    bytes: body.bytes, // null for a body above KEEP_BYTES_UP_TO: size and sha256 say what came
     sha256: sha256.toString('hex'),
     receipt: singleFile.receipt,
     singleFile,

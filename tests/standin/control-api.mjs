@@ -19,8 +19,8 @@ export async function handleControl(req, res, state) {
   if (req.method === 'GET' && one) {
     const item = state.received[Number(one[1])];
     if (!item) return sendJson(res, 404, { error: 'no such item' });
-    res.writeHead(200, { 'Content-Type': item.contentType || 'application/octet-stream', 'Content-Length': item.size });
-    return res.end(item.bytes);
+    res.writeHead(200, { 'Content-Type': item.contentType || 'application/octet-stream', 'Content-Length': item.bytes ? item.size : 0 });
+    return res.end(item.bytes ?? undefined); // a streamed video is kept as its hash only
   }
   if (route === 'GET stored') return sendJson(res, 200, describeStored(state));
   if (route === 'GET attempts') return sendJson(res, 200, state.attempts);

@@ -50,8 +50,8 @@ export function handleLibraryHost(req, res, state) {
   const asset = url.pathname.match(/^\/assets\/(\d+)$/);
   if (req.method === 'GET' && asset && state.received[Number(asset[1])]) {
     const item = state.received[Number(asset[1])];
-    res.writeHead(200, { ...cors, 'Content-Type': item.contentType || 'application/octet-stream', 'Content-Length': item.size });
-    return res.end(item.bytes);
+    res.writeHead(200, { ...cors, 'Content-Type': item.contentType || 'application/octet-stream', 'Content-Length': item.bytes ? item.size : 0 });
+    return res.end(item.bytes ?? undefined); // a streamed video is kept as its hash only
   }
   return sendJson(res, 404, { error: 'not found' }, cors);
 }

@@ -132,6 +132,7 @@ function putOne(state, file) {
     timeZoneOffset: file.timeZoneOffset,
     contentType: typeOf(name, stored.contentType),
     bytes: stored.bytes,
+    size: stored.size,
     sha256: stored.sha256,
     protocol: 'today',
     cplMaster: appleId(),

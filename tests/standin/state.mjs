@@ -192,7 +192,7 @@ export function findRegistered(state, sha256) {
 export function registerPhoto(state, fields) {
   const item = {
     index: state.received.length,
-    size: fields.bytes.length,
+    size: fields.bytes?.length ?? fields.size,
     photoGuid: fields.cplAsset ?? appleId(), // the library's record name
     receivedAt: Date.now(),
     ...fields,

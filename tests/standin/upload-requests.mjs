@@ -1,6 +1,7 @@
 // What every request to an upload host shares: its entry in state.attempts, its answer (with
 // CORS), the signed-out answer, and taking a photo's bytes the way the faults say (cut mid-body,
 // read at the uplink's pace, answered late).
+import { createHash } from 'node:crypto';
 import { corsHeaders, readBody, sendJson } from './responses.mjs';
 import { takeDrop, takeStall } from './state.mjs';
 
@@ -25,23 +26,31 @@ export async function answerExpired(req, res, state, attempt) {
   answer(req, res, attempt, state.expiryStatus, { error: 'AUTHENTICATION_FAILED' });
 }
 
+/** Bodies up to this size are kept in memory (state.stored/received `bytes`); a bigger one (a
+ * video of gigabytes) is streamed through its SHA-256 and kept as size and hash only. */
+export const KEEP_BYTES_UP_TO = 64 * 1024 * 1024;
+
 /**
  * Reads a byte POST's body. Resolves to the bytes, or to null when the request ended without
  * them: cut by the drop fault (attempt.status 'dropped') or abandoned by the page ('aborted').
  * With bandwidthBytesPerSec set, the body is read no faster than the shared uplink allows
  * (the request stream is paused between chunks, so the browser's upload really slows down).
+ * With `streamed`, resolves to {size, sha256, bytes} instead, `bytes` null above KEEP_BYTES_UP_TO.
  */
-export function receiveBytes(req, state, timers, attempt) {
+export function receiveBytes(req, state, timers, attempt, { streamed = false } = {}) {
   if (takeDrop(state)) return cutMidBody(req, attempt);
   const link = state.faults.link;
   return new Promise((resolve) => {
-    const chunks = [];
+    let chunks = [];
+    const hash = streamed ? createHash('sha256') : null;
     let size = 0;
     let readyAt = 0;
     let ended = false;
     req.on('data', (chunk) => {
-      chunks.push(chunk);
+      hash?.update(chunk);
+      if (chunks) chunks.push(chunk);
       size += chunk.length;
+      if (streamed && size > KEEP_BYTES_UP_TO) chunks = null;
       attempt.size = size;
       if (!link) return;
       link.nextFreeAt = Math.max(Date.now(), link.nextFreeAt) + (chunk.length * 1000) / link.bytesPerSec;
@@ -53,7 +62,8 @@ export function receiveBytes(req, state, timers, attempt) {
       ended = true;
       at(timers, readyAt, () => {
         attempt.bodyEndedAt = Date.now();
-        resolve(Buffer.concat(chunks));
+        if (!streamed) return resolve(Buffer.concat(chunks));
+        return resolve({ size, sha256: hash.digest('hex'), bytes: chunks && Buffer.concat(chunks) });
       });
     });
     req.on('error', () => {}); // a page that gives up resets the stream; 'close' follows

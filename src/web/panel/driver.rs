@@ -55,12 +55,24 @@ const SESSION_HOLD_MS: u64 = 30_000;
 /// After the page refused a batch (its app was not ready after all), the next try waits this long.
 const REFUSED_HOLD_MS: u64 = 2_000;
 
+/// An original JPEG bigger than this gets no thumbnail (the browser would decode it whole).
+const THUMBNAIL_MAX_ORIGINAL_BYTES: f64 = 64.0 * 1024.0 * 1024.0;
+
 /// A converted file waiting for (or in) its upload. Kept until the page confirms it, so that a
 /// retry does not need another conversion.
 struct Output {
-    buffer: ArrayBuffer,
+    bytes: OutputBytes,
     name: String,
     media_type: String,
+}
+
+/// What goes to the page for a file.
+enum OutputBytes {
+    /// The converted JPEG, in the panel's memory.
+    Converted(ArrayBuffer),
+    /// The file goes up unchanged (a JPEG, a video): the user's own `File`, a handle that is never
+    /// read into memory here; the page gets the same handle.
+    Original(File),
 }
 
 pub struct Driver {
@@ -184,10 +196,7 @@ impl Driver {
         let mut plan = plan.unwrap_or_else(|| {
             UploadPlan::new(config).expect("the plan config from settings is valid")
         });
-        for (key, date) in &loaded.uploaded {
-            // A malformed stored key only loses that one memory.
-            let _ = plan.remember_uploaded(key, date.as_str());
-        }
+        plan.remember_uploads(loaded.uploaded);
         let mut driver = Driver {
             view,
             pool,
@@ -439,16 +448,34 @@ impl Driver {
                             text("unchanged_jpeg", &[])
                         };
                         self.notes.insert(id, note);
+                        let output_bytes = match (unchanged, self.originals.get(&id)) {
+                            (true, Some(original)) => OutputBytes::Original(original.clone()),
+                            (false, _) if bytes.is_instance_of::<ArrayBuffer>() => {
+                                OutputBytes::Converted(bytes.unchecked_into())
+                            }
+                            _ => {
+                                let reason = "the file is no longer available";
+                                logged(self.plan.conversion_failed(id, reason));
+                                return Ok(());
+                            }
+                        };
                         if !media_type.starts_with("video/") {
-                            self.make_thumbnail(id, &bytes, &media_type);
+                            self.make_thumbnail(id, &output_bytes, &media_type);
                         }
+                        let held = match &output_bytes {
+                            OutputBytes::Converted(buffer) => u64::from(buffer.byte_length()),
+                            OutputBytes::Original(_) => 0,
+                        };
                         let output = Output {
-                            buffer: bytes.unchecked_into(),
+                            bytes: output_bytes,
                             name,
                             media_type,
                         };
                         self.outputs.insert(id, output);
-                        logged(self.plan.converted(id, &content_key, now_ms()));
+                        logged(
+                            self.plan
+                                .converted_holding(id, &content_key, held, now_ms()),
+                        );
                         if self.plan.file(id).map(|f| f.state) != Some(FileState::Ready) {
                             self.outputs.remove(&id);
                         }
@@ -488,15 +515,26 @@ impl Driver {
         Ok(())
     }
 
-    fn make_thumbnail(&self, id: FileId, bytes: &JsValue, media_type: &str) {
-        let Some(bytes) = bytes.dyn_ref::<ArrayBuffer>() else {
+    fn make_thumbnail(&self, id: FileId, bytes: &OutputBytes, media_type: &str) {
+        let blob = match bytes {
+            OutputBytes::Converted(buffer) => {
+                let options = web_sys::BlobPropertyBag::new();
+                options.set_type(media_type);
+                let parts = js_sys::Array::of1(buffer);
+                web_sys::Blob::new_with_buffer_source_sequence_and_options(&parts, &options)
+            }
+            // A huge original is not decoded just for a thumbnail.
+            OutputBytes::Original(file) if file.size() <= THUMBNAIL_MAX_ORIGINAL_BYTES => {
+                Ok(file.clone().into())
+            }
+            OutputBytes::Original(_) => return,
+        };
+        let (Ok(blob), sender) = (blob, self.sender.clone()) else {
             return;
         };
-        let (bytes, media_type, sender) =
-            (bytes.clone(), media_type.to_string(), self.sender.clone());
         wasm_bindgen_futures::spawn_local(async move {
             // A photo the browser cannot show small just keeps its placeholder.
-            if let Ok(url) = super::thumbnail::thumbnail(&bytes, &media_type).await {
+            if let Ok(url) = super::thumbnail::thumbnail(&blob).await {
                 sender(Event::Thumbnail(id, url));
             }
         });
@@ -653,7 +691,7 @@ impl Driver {
     fn send_batch(&mut self, ids: Vec<FileId>) -> Result<(), JsValue> {
         self.batches_sent += 1;
         let mut files: Vec<BatchFile> = Vec::with_capacity(ids.len());
-        let mut buffers = Vec::with_capacity(ids.len());
+        let mut payloads: Vec<JsValue> = Vec::with_capacity(ids.len());
         let mut names_in_batch = BatchNames::default();
         for id in ids {
             let (Some(output), Some(original)) = (self.outputs.get(&id), self.originals.get(&id))
@@ -669,12 +707,16 @@ impl Driver {
                 media_type: output.media_type.clone(),
                 last_modified,
             });
-            // A copy crosses to the page; ours stays for a retry until the page confirms the upload.
-            buffers.push(output.buffer.slice(0));
+            payloads.push(match &output.bytes {
+                // A copy crosses to the page; ours stays for a retry until the page confirms it.
+                OutputBytes::Converted(buffer) => buffer.slice(0).into(),
+                // A handle crosses (cloned, no bytes read); the page builds its File from it.
+                OutputBytes::Original(file) => file.clone().into(),
+            });
         }
         let batch = self.batches_sent;
         self.link
-            .send_with(&ToPage::UploadBatch { batch, files }, buffers)
+            .send_with(&ToPage::UploadBatch { batch, files }, payloads)
     }
 
     /// Writes what the plan recorded to the journal, and uploads to the memory (in the same
@@ -683,10 +725,9 @@ impl Driver {
         self.unwritten.append(&mut self.plan.take_journal());
         if !self.unwritten.is_empty() && self.storage_error.is_none() {
             let entries = std::mem::take(&mut self.unwritten);
-            let meta = self.journal.get_or_insert_with(|| JournalMeta {
-                started_ms: js_sys::Date::now(),
-                chunks: 0,
-            });
+            let meta = self
+                .journal
+                .get_or_insert_with(|| JournalMeta::new(js_sys::Date::now()));
             let sender = self.sender.clone();
             store::append_journal(meta, &entries, move |entries, reason| {
                 sender(Event::StorageFailed(entries, reason))

@@ -1,29 +1,26 @@
-//! Row thumbnails: the browser decodes the converted JPEG already scaled down (off the main
+//! Row thumbnails: the browser decodes the JPEG already scaled down (off the main
 //! thread), and a tiny canvas turns it into a small data URL that outlives the JPEG's bytes.
 
-use js_sys::{Array, ArrayBuffer};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{
-    Blob, BlobPropertyBag, CanvasRenderingContext2d, HtmlCanvasElement, ImageBitmap,
-    ImageBitmapOptions, ResizeQuality,
+    Blob, CanvasRenderingContext2d, HtmlCanvasElement, ImageBitmap, ImageBitmapOptions,
+    ResizeQuality,
 };
 
 /// Edge of the square thumbnail in CSS pixels ×2 (sharp on high-density screens).
 const EDGE: u32 = 80;
 
-/// A JPEG data URL of `bytes` (an image the browser can decode), scaled to fill EDGE × EDGE.
-pub async fn thumbnail(bytes: &ArrayBuffer, media_type: &str) -> Result<String, JsValue> {
-    let options = BlobPropertyBag::new();
-    options.set_type(media_type);
-    let blob = Blob::new_with_buffer_source_sequence_and_options(&Array::of1(bytes), &options)?;
+/// A JPEG data URL of `blob` (an image the browser can decode: a converted JPEG, or the user's own
+/// file), scaled to fill EDGE × EDGE.
+pub async fn thumbnail(blob: &Blob) -> Result<String, JsValue> {
     let resize = ImageBitmapOptions::new();
     resize.set_resize_height(EDGE);
     resize.set_resize_quality(ResizeQuality::Medium);
     let window = web_sys::window().ok_or("no window")?;
     let bitmap: ImageBitmap = JsFuture::from(
-        window.create_image_bitmap_with_blob_and_image_bitmap_options(&blob, &resize)?,
+        window.create_image_bitmap_with_blob_and_image_bitmap_options(blob, &resize)?,
     )
     .await?
     .unchecked_into();
