@@ -162,3 +162,46 @@ fn bad_usage_exits_2() {
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("--out DIR is required"));
 }
+
+#[test]
+fn files_converted_at_once_are_named_and_reported_in_the_order_given() {
+    // Two photos called the same from two folders, the first far slower to convert (12 MP
+    // against 64×64): on several cores the second is ready first, yet the first given must
+    // still be `photo.jpg` and be reported first, as when one file followed the other.
+    let (a, b, out) = (scratch("order-a"), scratch("order-b"), scratch("order-out"));
+    std::fs::copy(corpus("heic/pug.heic"), a.join("photo.heic")).expect("copy");
+    std::fs::copy(corpus("heic/colors-no-alpha.heic"), b.join("photo.heic")).expect("copy");
+    let (first, second) = (a.join("photo.heic"), b.join("photo.heic"));
+    let output = photolift(&[
+        "convert".as_ref(),
+        first.as_os_str(),
+        second.as_os_str(),
+        "--out".as_ref(),
+        out.as_os_str(),
+        "--json".as_ref(),
+    ]);
+    let text = stdout(&output);
+    assert_eq!(output.status.code(), Some(0), "{text}");
+    let reports: Vec<serde_json::Value> = text
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("a JSON line"))
+        .collect();
+    assert_eq!(reports.len(), 2, "{text}");
+    assert_eq!(reports[0]["input"], first.display().to_string(), "{text}");
+    assert_eq!(reports[0]["width"], 4032, "{text}");
+    assert!(
+        reports[0]["output"]
+            .as_str()
+            .unwrap_or("")
+            .ends_with("/photo.jpg"),
+        "{text}"
+    );
+    assert_eq!(reports[1]["width"], 64, "{text}");
+    assert!(
+        reports[1]["output"]
+            .as_str()
+            .unwrap_or("")
+            .ends_with("/photo-1.jpg"),
+        "{text}"
+    );
+}

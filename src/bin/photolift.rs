@@ -6,13 +6,16 @@
 //!
 //! Writes `NAME.jpg` into DIR for each photo (a JPEG is copied byte for byte, a video keeps its
 //! name), never overwriting: an existing name gets `-1`, `-2`, … Prints one line per file and
-//! exits 0 only when every file converted. Inputs are only read.
+//! exits 0 only when every file converted. Inputs are only read. Files convert on all cores at
+//! once; they are written and reported in the order given.
 
+use std::collections::BTreeMap;
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
 use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::{mpsc, Condvar, Mutex};
 use std::time::UNIX_EPOCH;
 
 use photolift::convert::{
@@ -60,18 +63,84 @@ fn main() -> ExitCode {
         return ExitCode::from(2);
     }
     let mut failures = 0;
-    for input in &args.inputs {
-        let report = convert_one(input, &args);
+    convert_all(&args, |report| {
         if report.error.is_some() {
             failures += 1;
         }
         print_report(&report, args.json);
-    }
+    });
     if failures == 0 {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
     }
+}
+
+/// A file read and converted, not yet written.
+type Converted = Result<(String, Vec<u8>), String>;
+
+/// Converts every input on all cores, one file per thread at a time, and writes and reports
+/// them in input order (so two inputs of the same name get `NAME.jpg` and `NAME-1.jpg` in the
+/// order given, as one after another would). A thread starts a file only while fewer than two
+/// per thread wait to be written, so memory stays bounded however many files are given.
+fn convert_all(args: &Args, mut report_one: impl FnMut(FileReport)) {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(args.inputs.len())
+        .max(1);
+    let window = 2 * threads;
+    // (next input to start, inputs written so far)
+    let progress = Mutex::new((0usize, 0usize));
+    let written_more = Condvar::new();
+    let (send, receive) = mpsc::channel::<(usize, FileReport, Converted)>();
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            let send = send.clone();
+            let (progress, written_more) = (&progress, &written_more);
+            scope.spawn(move || loop {
+                let index = {
+                    let mut state = progress.lock().unwrap_or_else(|e| e.into_inner());
+                    while state.0 < args.inputs.len() && state.0 >= state.1 + window {
+                        state = written_more.wait(state).unwrap_or_else(|e| e.into_inner());
+                    }
+                    if state.0 >= args.inputs.len() {
+                        return;
+                    }
+                    state.0 += 1;
+                    state.0 - 1
+                };
+                let input = &args.inputs[index];
+                let mut report = FileReport {
+                    input: input.display().to_string(),
+                    ..FileReport::default()
+                };
+                let converted = convert_one(input, args, &mut report);
+                if send.send((index, report, converted)).is_err() {
+                    return;
+                }
+            });
+        }
+        drop(send);
+        let mut waiting = BTreeMap::new();
+        let mut next = 0;
+        for (index, report, converted) in receive {
+            waiting.insert(index, (report, converted));
+            while let Some((mut report, converted)) = waiting.remove(&next) {
+                let written = converted.and_then(|(name, data)| {
+                    write_new_file(&args.out_dir, &name, &data)
+                        .map_err(|e| format!("cannot write to {}: {e}", args.out_dir.display()))
+                });
+                match written {
+                    Ok(output) => report.output = Some(output.display().to_string()),
+                    Err(error) => report.error = Some(error),
+                }
+                report_one(report);
+                next += 1;
+                progress.lock().unwrap_or_else(|e| e.into_inner()).1 = next;
+                written_more.notify_all();
+            }
+        }
+    });
 }
 
 fn parse_args(args: &[String]) -> Result<Args, String> {
@@ -116,18 +185,9 @@ fn parse_args(args: &[String]) -> Result<Args, String> {
     Ok(parsed)
 }
 
-fn convert_one(input: &Path, args: &Args) -> FileReport {
-    let mut report = FileReport {
-        input: input.display().to_string(),
-        ..FileReport::default()
-    };
-    if let Err(error) = try_convert_one(input, args, &mut report) {
-        report.error = Some(error);
-    }
-    report
-}
-
-fn try_convert_one(input: &Path, args: &Args, report: &mut FileReport) -> Result<(), String> {
+/// Reads and converts one file: the name to write it under and its bytes (the original's for
+/// a JPEG or a video), with what is known of it in `report`.
+fn convert_one(input: &Path, args: &Args, report: &mut FileReport) -> Converted {
     let bytes = fs::read(input).map_err(|e| format!("cannot read the file: {e}"))?;
     let options = ConvertOptions {
         quality: args.quality,
@@ -145,14 +205,14 @@ fn try_convert_one(input: &Path, args: &Args, report: &mut FileReport) -> Result
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "photo".into());
-    let (name, data): (String, &[u8]) = match &conversion {
+    Ok(match conversion {
         Conversion::Unchanged { format } => {
             report.format = Some(format.name());
             report.unchanged = true;
             match format {
                 // A video keeps its name; a JPEG gets the usual `.jpg`.
-                Format::Video(_) => (file_name, &bytes),
-                _ => (jpeg_file_name(&file_name), &bytes),
+                Format::Video(_) => (file_name, bytes),
+                _ => (jpeg_file_name(&file_name), bytes),
             }
         }
         Conversion::Converted(jpeg) => {
@@ -160,13 +220,9 @@ fn try_convert_one(input: &Path, args: &Args, report: &mut FileReport) -> Result
             report.width = Some(jpeg.width);
             report.height = Some(jpeg.height);
             report.kept = Some(jpeg.kept);
-            (jpeg_file_name(&file_name), &jpeg.bytes)
+            (jpeg_file_name(&file_name), jpeg.bytes)
         }
-    };
-    let output = write_new_file(&args.out_dir, &name, data)
-        .map_err(|e| format!("cannot write to {}: {e}", args.out_dir.display()))?;
-    report.output = Some(output.display().to_string());
-    Ok(())
+    })
 }
 
 fn modified_ms(path: &Path) -> Option<i64> {

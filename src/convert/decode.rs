@@ -1,9 +1,16 @@
 //! Decoding to upright 8-bit RGB: heifer for HEIC/HEIF, the `image` crate for the rest.
 //! Alpha is flattened on white (JPEG has none, and white is what a transparent area looks
 //! like on a page); 16-bit samples are reduced to 8.
+//!
+//! A HEIC whose samples are already a JPEG's (8-bit YCbCr 4:2:0, BT.601 matrix, full range, no
+//! alpha, as iPhones write them) is not taken through RGB at all when asked (`transcode`): its
+//! decoded planes go to the JPEG encoder as they are (see `heifer::ycbcr`), which saves the
+//! chroma upsampling, the two colour conversions and the downsampling, and one resampling's
+//! loss.
 
 use std::io::Cursor;
 
+use image::metadata::Orientation;
 use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader};
 
 use super::error::ConvertError;
@@ -14,9 +21,17 @@ use super::metadata::SourceMetadata;
 use super::orientation;
 use super::sniff::Format;
 
-/// Decoded pixels, upright, as packed RGB, with the source's metadata.
+/// Upright pixels.
+pub(crate) enum Pixels {
+    /// Packed 8-bit RGB.
+    Rgb(Vec<u8>),
+    /// A HEIC's decoded planes, whose samples mean what a JPEG's mean.
+    YCbCr420(heifer::YCbCr420),
+}
+
+/// Decoded pixels, upright, with the source's metadata.
 pub(crate) struct Decoded {
-    pub rgb: Vec<u8>,
+    pub pixels: Pixels,
     pub width: u32,
     pub height: u32,
     pub metadata: SourceMetadata,
@@ -30,9 +45,10 @@ pub(crate) fn decode(
     bytes: &[u8],
     max_pixels: u64,
     want_gain_map: bool,
+    transcode: bool,
 ) -> Result<Decoded, ConvertError> {
     match format {
-        Format::Heic => decode_heif(bytes, max_pixels, want_gain_map),
+        Format::Heic => decode_heif(bytes, max_pixels, want_gain_map, transcode),
         Format::Png => decode_with_image(format, ImageFormat::Png, bytes, max_pixels),
         Format::WebP => decode_with_image(format, ImageFormat::WebP, bytes, max_pixels),
         Format::Gif => decode_with_image(format, ImageFormat::Gif, bytes, max_pixels),
@@ -59,6 +75,7 @@ fn decode_heif(
     bytes: &[u8],
     max_pixels: u64,
     want_gain_map: bool,
+    transcode: bool,
 ) -> Result<Decoded, ConvertError> {
     // Web workers have no threads in wasm32; tiles decode one after another.
     let options = heifer::Options {
@@ -68,7 +85,38 @@ fn decode_heif(
     // Metadata that cannot be read must not stop the photo itself from converting.
     let metadata = heifer::read_metadata(bytes).unwrap_or_default();
     let icc = metadata.icc_profile.filter(|icc| !icc.is_empty());
-    let image = if icc.is_some() || declared_colour(bytes).is_none_or(displays_as_srgb) {
+    let as_coded = icc.is_some() || declared_colour(bytes).is_none_or(displays_as_srgb);
+    let turn = orientation::to_apply(
+        has_container_transform(bytes),
+        metadata.exif.as_deref().and_then(orientation_tag),
+    );
+    let gain_map = |turn| {
+        if want_gain_map {
+            gain_map::from_heic(bytes, max_pixels, turn)
+        } else {
+            Ok(None)
+        }
+    };
+    let source_metadata = SourceMetadata {
+        exif: metadata.exif,
+        exif_is_tiff_file: false,
+        xmp: metadata.xmp,
+        icc,
+    };
+    // Samples kept as coded and nothing left to turn: the planes themselves, when they are a
+    // JPEG's (else `None`, and the RGB way below).
+    if transcode && as_coded && turn == Orientation::NoTransforms {
+        if let Some(planes) = heifer::decode_ycbcr420(bytes, &options).map_err(heif_error)? {
+            return Ok(Decoded {
+                gain_map: gain_map(turn)?,
+                width: planes.width(),
+                height: planes.height(),
+                pixels: Pixels::YCbCr420(planes),
+                metadata: source_metadata,
+            });
+        }
+    }
+    let image = if as_coded {
         // With a profile, pixels stay in the profile's space and the profile travels to the
         // JPEG (metadata.rs). Without one, SDR colour close to sRGB is kept as coded.
         heifer::decode_rgba8(bytes, &options)
@@ -81,32 +129,18 @@ fn decode_heif(
         }
     }
     .map_err(heif_error)?;
-    let turn = orientation::to_apply(
-        has_container_transform(bytes),
-        metadata.exif.as_deref().and_then(orientation_tag),
-    );
     let (rgb, width, height) = orientation::turn_upright(
         flatten_rgba_on_white(image.data, image.has_alpha),
         image.width,
         image.height,
         turn,
     )?;
-    let gain_map = if want_gain_map {
-        gain_map::from_heic(bytes, max_pixels, turn)?
-    } else {
-        None
-    };
     Ok(Decoded {
-        gain_map,
-        rgb,
+        gain_map: gain_map(turn)?,
+        pixels: Pixels::Rgb(rgb),
         width,
         height,
-        metadata: SourceMetadata {
-            exif: metadata.exif,
-            exif_is_tiff_file: false,
-            xmp: metadata.xmp,
-            icc,
-        },
+        metadata: source_metadata,
     })
 }
 
@@ -214,7 +248,7 @@ fn decode_with_image(
     )?;
     Ok(Decoded {
         gain_map: None,
-        rgb,
+        pixels: Pixels::Rgb(rgb),
         width,
         height,
         metadata: SourceMetadata {

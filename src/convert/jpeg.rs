@@ -6,22 +6,27 @@
 //! photo (`tests/convert_encoders.rs`, docs/MEASUREMENTS.md); it is also what cameras and iPhones
 //! write.
 //!
-//! Huffman tables are NOT optimised: with optimisation on, jpeg-encoder 0.7 writes one scan per
-//! component (a legal but rare "non-interleaved sequential" JPEG) and zune-jpeg, the decoder
-//! behind the `image` crate, decodes such files with wrong colours (seen on a 32×16 PNG in
-//! `tests/convert_corpus.rs`). One interleaved scan with the standard tables decodes everywhere;
-//! it costs about 3 % of file size (measured on `example.heic` and `pug.heic`).
+//! Huffman tables are optimised for each photo, and written in one interleaved baseline scan
+//! that every decoder reads: upstream jpeg-encoder 0.7 writes optimised tables as one scan per
+//! component (a legal but rare "non-interleaved sequential" JPEG, which zune-jpeg, the decoder
+//! behind the `image` crate, decoded with wrong colours), so photolift carries a patched copy
+//! (`patches/jpeg-encoder/PATCHES.md`) that counts the symbols in a first pass over the image
+//! and writes one interleaved scan in the second. What it gains and costs: `docs/SPEED.md`.
 
-use jpeg_encoder::{ChromaSubsamplingMethod, ColorType, Encoder, SamplingFactor};
+use jpeg_encoder::{
+    ChromaSubsamplingMethod, ColorType, Encoder, ImageBuffer, JpegColorType, SamplingFactor,
+};
+
+use super::decode::Pixels;
 
 use super::error::ConvertError;
 use super::gain_map::{self, GainMap, ISO_NAMESPACE};
 use super::limits::JPEG_MAX_SIDE;
 use super::metadata::{OutputMetadata, XMP_HEADER};
 
-/// Encodes packed 8-bit RGB pixels, with the metadata in APP1 (EXIF, XMP) and APP2 (ICC).
+/// Encodes upright pixels, with the metadata in APP1 (EXIF, XMP) and APP2 (ICC).
 pub(crate) fn encode_jpeg(
-    rgb: &[u8],
+    pixels: &Pixels,
     width: u32,
     height: u32,
     quality: u8,
@@ -40,11 +45,11 @@ pub(crate) fn encode_jpeg(
     };
 
     // Compressed output is usually well under a third of the raw size at q92.
-    let mut out = Vec::with_capacity(rgb.len() / 4);
+    let mut out = Vec::with_capacity(width as usize * height as usize * 3 / 4);
     let mut encoder = Encoder::new(&mut out, quality.clamp(1, 100));
     encoder.set_sampling_factor(SamplingFactor::F_2_2);
     encoder.set_chroma_subsampling_method(ChromaSubsamplingMethod::Average);
-    encoder.set_optimized_huffman_tables(false);
+    encoder.set_optimized_huffman_tables(true);
     if let Some(exif) = &metadata.exif {
         encoder.add_exif_metadata(exif).map_err(encode_error)?;
     }
@@ -57,10 +62,47 @@ pub(crate) fn encode_jpeg(
         // Split into APP2 "ICC_PROFILE" chunks of at most 65,519 bytes by the encoder.
         encoder.add_icc_profile(icc).map_err(encode_error)?;
     }
-    encoder
-        .encode(rgb, w16, h16, ColorType::Rgb)
-        .map_err(encode_error)?;
+    match pixels {
+        Pixels::Rgb(rgb) => encoder.encode(rgb, w16, h16, ColorType::Rgb),
+        Pixels::YCbCr420(planes) => encoder.encode_image(Planar(planes)),
+    }
+    .map_err(encode_error)?;
     Ok(out)
+}
+
+/// A HEIC's YCbCr 4:2:0 planes as the encoder's input: its rows at full width, each chroma
+/// sample given for both of its columns (and both of its rows). The encoder box-averages each
+/// 2×2 block of chroma (4:2:0, `ChromaSubsamplingMethod::Average`), which gives back exactly the
+/// decoded sample: the JPEG stores the HEIC's own chroma, resampled nowhere.
+struct Planar<'a>(&'a heifer::YCbCr420);
+
+impl ImageBuffer for Planar<'_> {
+    fn get_jpeg_color_type(&self) -> JpegColorType {
+        JpegColorType::Ycbcr
+    }
+
+    fn width(&self) -> u16 {
+        self.0.width() as u16
+    }
+
+    fn height(&self) -> u16 {
+        self.0.height() as u16
+    }
+
+    fn fill_buffers(&self, y: u16, buffers: &mut [Vec<u8>; 4]) {
+        let planes = self.0;
+        let (width, y) = (planes.y.width as usize, usize::from(y));
+        buffers[0].extend_from_slice(&planes.y.data[y * width..(y + 1) * width]);
+        let chroma_width = planes.cb.width as usize;
+        let row = (y / 2) * chroma_width..(y / 2 + 1) * chroma_width;
+        for (buffer, plane) in buffers[1..3].iter_mut().zip([&planes.cb, &planes.cr]) {
+            let start = buffer.len();
+            for &sample in &plane.data[row.clone()] {
+                buffer.extend_from_slice(&[sample, sample]);
+            }
+            buffer.truncate(start + width);
+        }
+    }
 }
 
 /// Encodes a gain map as the grey JPEG that follows the primary image, with its metadata: the
@@ -79,7 +121,7 @@ pub(crate) fn encode_gain_map(map: &GainMap, quality: u8) -> Result<Vec<u8>, Con
     };
     let mut out = Vec::with_capacity(map.grey.len() / 4);
     let mut encoder = Encoder::new(&mut out, quality.clamp(1, 100));
-    encoder.set_optimized_huffman_tables(false);
+    encoder.set_optimized_huffman_tables(true);
     let mut xmp = XMP_HEADER.to_vec();
     xmp.extend_from_slice(&gain_map::gain_map_xmp(map.max_log2));
     encoder.add_app_segment(1, xmp).map_err(encode_error)?;

@@ -108,7 +108,13 @@ pub fn convert(input: &[u8], options: &ConvertOptions) -> Result<Conversion, Con
     if let Some((width, height)) = limits::declared_dimensions(format, input) {
         limits::check_pixel_budget(width, height, options.max_pixels)?;
     }
-    let decoded = decode::decode(format, input, options.max_pixels, options.hdr_gain_map)?;
+    let decoded = decode::decode(
+        format,
+        input,
+        options.max_pixels,
+        options.hdr_gain_map,
+        true,
+    )?;
     let rescue_date_ms = options.last_modified_ms.filter(|_| options.date_rescue);
     let mut metadata = metadata::carry_metadata(
         decoded.metadata,
@@ -129,7 +135,7 @@ pub fn convert(input: &[u8], options: &ConvertOptions) -> Result<Conversion, Con
         }
     }
     let primary = jpeg::encode_jpeg(
-        &decoded.rgb,
+        &decoded.pixels,
         decoded.width,
         decoded.height,
         options.quality,
@@ -152,7 +158,8 @@ pub fn convert(input: &[u8], options: &ConvertOptions) -> Result<Conversion, Con
 }
 
 /// The upright 8-bit RGB pixels (flattened on white) that [`convert`] would encode, as
-/// `(width, height, pixels)`: for tests and benchmarks that compare decoders.
+/// `(width, height, pixels)`: for tests and benchmarks that compare decoders. Always through
+/// RGB, where [`convert`] may transcode a HEIC's YCbCr planes without it.
 #[doc(hidden)]
 pub fn decode_rgb8(
     input: &[u8],
@@ -162,8 +169,11 @@ pub fn decode_rgb8(
     if let Some((width, height)) = limits::declared_dimensions(format, input) {
         limits::check_pixel_budget(width, height, options.max_pixels)?;
     }
-    let decoded = decode::decode(format, input, options.max_pixels, false)?;
-    Ok((decoded.width, decoded.height, decoded.rgb))
+    let decoded = decode::decode(format, input, options.max_pixels, false, false)?;
+    match decoded.pixels {
+        decode::Pixels::Rgb(rgb) => Ok((decoded.width, decoded.height, rgb)),
+        decode::Pixels::YCbCr420(_) => unreachable!("decoded without transcoding"),
+    }
 }
 
 /// The name to give the converted file: the original's with its last extension replaced by

@@ -21,6 +21,7 @@ pub mod image;
 #[cfg(feature = "image")]
 pub mod image_crate;
 pub mod metadata;
+pub mod ycbcr;
 
 pub use encode::{
     EncodeOptions, encode, encode_hdr, encode_hdr_with_metadata, encode_rgb8, encode_rgba8,
@@ -32,6 +33,7 @@ pub use heifer_hevc_enc;
 pub use heifer_isobmff;
 pub use image::{Image, Sample};
 pub use metadata::{Exif, Metadata, item_metadata, read_metadata};
+pub use ycbcr::{Plane, YCbCr420, decode_ycbcr420};
 
 use color::{ColorParams, frame_to_rgba_into, frame_to_rgba_sized};
 use heifer_hevc_dec::decoder::{DecodeOptions, decode_picture};

@@ -1,0 +1,368 @@
+//! photolift patch: the decoded YCbCr 4:2:0 planes of a primary image, for a transcoder that
+//! writes them to a JPEG as they are (a JPEG stores YCbCr 4:2:0 too). Only for the pictures whose
+//! samples mean what a JPEG's mean: 8 bits, 4:2:0, BT.601 matrix (or unspecified, which heifer
+//! reads as BT.601), full range, no alpha plane, and crops and turns that keep each chroma
+//! sample on its 2×2 block of luma. Anything else gives `None`, and the caller goes through RGB.
+
+use heifer_isobmff::boxes::{ColorInfo, Property};
+use heifer_isobmff::{HeifFile, ItemId};
+
+use crate::{Error, Options, check_size, decode_hvc1_frame, primary_image_id};
+use heifer_hevc_dec::recon::Frame;
+
+/// One 8-bit plane.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Plane {
+    /// Width in samples.
+    pub width: u32,
+    /// Height in samples.
+    pub height: u32,
+    /// Samples, row-major.
+    pub data: Vec<u8>,
+}
+
+impl Plane {
+    fn new(width: u32, height: u32) -> Self {
+        Self {
+            width,
+            height,
+            data: vec![0; width as usize * height as usize],
+        }
+    }
+
+    fn crop(&self, left: u32, top: u32, width: u32, height: u32) -> Self {
+        let mut out = Self::new(width, height);
+        for y in 0..height as usize {
+            let from = (top as usize + y) * self.width as usize + left as usize;
+            out.data[y * width as usize..(y + 1) * width as usize]
+                .copy_from_slice(&self.data[from..from + width as usize]);
+        }
+        out
+    }
+
+    /// Rotated by `quarters` × 90° counter-clockwise, as `irot` says.
+    fn rotate_ccw(&self, quarters: u8) -> Self {
+        let (w, h) = (self.width as usize, self.height as usize);
+        let q = quarters % 4;
+        if q == 0 {
+            return self.clone();
+        }
+        let (ow, oh) = if q % 2 == 1 { (h, w) } else { (w, h) };
+        let mut out = Self::new(ow as u32, oh as u32);
+        for y in 0..h {
+            let row = &self.data[y * w..(y + 1) * w];
+            for (x, &v) in row.iter().enumerate() {
+                let (nx, ny) = match q {
+                    1 => (y, w - 1 - x),
+                    2 => (w - 1 - x, h - 1 - y),
+                    _ => (h - 1 - y, x),
+                };
+                out.data[ny * ow + nx] = v;
+            }
+        }
+        out
+    }
+
+    /// Mirrored as `imir` says: `top_bottom` about the horizontal axis, else the vertical one.
+    fn mirror(&self, top_bottom: bool) -> Self {
+        let w = self.width as usize;
+        let mut out = self.clone();
+        if top_bottom {
+            for (dst, src) in out
+                .data
+                .chunks_exact_mut(w)
+                .zip(self.data.chunks_exact(w).rev())
+            {
+                dst.copy_from_slice(src);
+            }
+        } else {
+            for row in out.data.chunks_exact_mut(w) {
+                row.reverse();
+            }
+        }
+        out
+    }
+}
+
+/// An upright picture as YCbCr 4:2:0: full-size luma, chroma of ⌈w/2⌉×⌈h/2⌉, the chroma sample
+/// of each 2×2 block of luma standing for that block (as in a JPEG).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct YCbCr420 {
+    /// Luma.
+    pub y: Plane,
+    /// Blue-difference chroma.
+    pub cb: Plane,
+    /// Red-difference chroma.
+    pub cr: Plane,
+}
+
+impl YCbCr420 {
+    /// Width of the picture in pixels.
+    pub fn width(&self) -> u32 {
+        self.y.width
+    }
+
+    /// Height of the picture in pixels.
+    pub fn height(&self) -> u32 {
+        self.y.height
+    }
+
+    fn map(&self, f: impl Fn(&Plane) -> Plane) -> Self {
+        Self {
+            y: f(&self.y),
+            cb: f(&self.cb),
+            cr: f(&self.cr),
+        }
+    }
+}
+
+/// The primary image's planes when they can go to a JPEG as they are (see the module), else
+/// `None`. Errors are the decoder's: a file that fails here fails the RGB way too.
+pub fn decode_ycbcr420(bytes: &[u8], options: &Options) -> Result<Option<YCbCr420>, Error> {
+    let file = HeifFile::parse(bytes)?;
+    let id = primary_image_id(&file);
+    if has_alpha(&file, id)? {
+        return Ok(None);
+    }
+    let item_type = file.item(id)?.item_type.0;
+    let Some(mut picture) = (match &item_type {
+        b"hvc1" => decode_coded(&file, id, options)?,
+        b"grid" => decode_grid(&file, id, options)?,
+        _ => None,
+    }) else {
+        return Ok(None);
+    };
+    for property in file.item_properties(id)? {
+        match *property {
+            Property::CleanAperture {
+                width,
+                height,
+                horiz_offset,
+                vert_offset,
+            } => {
+                if width.1 == 0 || height.1 == 0 || horiz_offset.1 == 0 || vert_offset.1 == 0 {
+                    return Err(Error::Invalid("clap with a zero denominator"));
+                }
+                // The same rectangle as heifer's `clean_aperture`.
+                let (iw, ih) = (picture.width(), picture.height());
+                let cw = f64::from(width.0) / f64::from(width.1);
+                let ch = f64::from(height.0) / f64::from(height.1);
+                let cx = f64::from(horiz_offset.0) / f64::from(horiz_offset.1)
+                    + (f64::from(iw) - 1.0) / 2.0;
+                let cy = f64::from(vert_offset.0) / f64::from(vert_offset.1)
+                    + (f64::from(ih) - 1.0) / 2.0;
+                let left = (cx - (cw - 1.0) / 2.0).round().max(0.0) as u32;
+                let top = (cy - (ch - 1.0) / 2.0).round().max(0.0) as u32;
+                let (w, h) = (
+                    (cw.round() as u32).min(iw.saturating_sub(left)),
+                    (ch.round() as u32).min(ih.saturating_sub(top)),
+                );
+                if left % 2 != 0 || top % 2 != 0 || w == 0 || h == 0 {
+                    return Ok(None);
+                }
+                picture = YCbCr420 {
+                    y: picture.y.crop(left, top, w, h),
+                    cb: picture.cb.crop(left / 2, top / 2, w.div_ceil(2), h.div_ceil(2)),
+                    cr: picture.cr.crop(left / 2, top / 2, w.div_ceil(2), h.div_ceil(2)),
+                };
+            }
+            Property::Rotation(0) => {}
+            // A turn reverses a side; its 2×2 blocks stay whole only when that side is even.
+            Property::Rotation(q) => {
+                if picture.width() % 2 != 0 || picture.height() % 2 != 0 {
+                    return Ok(None);
+                }
+                picture = picture.map(|p| p.rotate_ccw(q));
+            }
+            Property::Mirror(top_bottom) => {
+                let side = if top_bottom {
+                    picture.height()
+                } else {
+                    picture.width()
+                };
+                if side % 2 != 0 {
+                    return Ok(None);
+                }
+                picture = picture.map(|p| p.mirror(top_bottom));
+            }
+            _ => {}
+        }
+    }
+    Ok(Some(picture))
+}
+
+fn has_alpha(file: &HeifFile<'_>, id: ItemId) -> Result<bool, Error> {
+    for aux in file.referencing_items(id, b"auxl") {
+        if crate::is_alpha_item(file, aux)? {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// The `nclx` matrix and range of an item, if it has one.
+fn nclx_matrix(file: &HeifFile<'_>, id: ItemId) -> Result<Option<(u16, bool)>, Error> {
+    Ok(file.item_properties(id)?.find_map(|p| match p {
+        Property::Color(ColorInfo::Nclx {
+            matrix, full_range, ..
+        }) => Some((*matrix, *full_range)),
+        _ => None,
+    }))
+}
+
+/// Whether a decoded frame's samples are a JPEG's: 8-bit 4:2:0, BT.601 (5, 6) or unspecified
+/// (2, read as BT.601 by heifer) matrix, full range: from the item's `nclx`, else the stream's.
+fn is_jpeg_like(frame: &Frame, nclx: Option<(u16, bool)>) -> bool {
+    let (matrix, full_range) =
+        nclx.unwrap_or((u16::from(frame.matrix_coeffs), frame.full_range));
+    frame.bit_depth == [8, 8]
+        && frame.chroma_format == 1
+        && matches!(matrix, 2 | 5 | 6)
+        && full_range
+}
+
+/// Whether an item is a plain coded image: no alpha, no transform of its own.
+fn is_plain(file: &HeifFile<'_>, id: ItemId) -> Result<bool, Error> {
+    Ok(file.item(id)?.item_type.0 == *b"hvc1"
+        && !has_alpha(file, id)?
+        && !file.item_properties(id)?.any(|p| {
+            matches!(
+                p,
+                Property::CleanAperture { .. } | Property::Rotation(_) | Property::Mirror(_)
+            )
+        }))
+}
+
+fn to_u8(samples: &[u16], stride: usize, width: u32, height: u32) -> Plane {
+    let mut plane = Plane::new(width, height);
+    for (dst, src) in plane
+        .data
+        .chunks_exact_mut(width as usize)
+        .zip(samples.chunks(stride))
+    {
+        for (d, &s) in dst.iter_mut().zip(src) {
+            *d = s as u8;
+        }
+    }
+    plane
+}
+
+fn decode_coded(
+    file: &HeifFile<'_>,
+    id: ItemId,
+    options: &Options,
+) -> Result<Option<YCbCr420>, Error> {
+    let frame = decode_hvc1_frame(file, id, options)?;
+    if !is_jpeg_like(&frame, nclx_matrix(file, id)?) {
+        return Ok(None);
+    }
+    // `ispe` is authoritative; HEVC may code a slightly larger picture.
+    let (w, h) = file
+        .image_size(id)?
+        .unwrap_or((frame.widths[0], frame.heights[0]));
+    let (w, h) = (w.min(frame.widths[0]), h.min(frame.heights[0]));
+    let (cw, ch) = (w.div_ceil(2), h.div_ceil(2));
+    if cw > frame.widths[1] || ch > frame.heights[1] {
+        return Ok(None);
+    }
+    Ok(Some(YCbCr420 {
+        y: to_u8(&frame.planes[0], frame.widths[0] as usize, w, h),
+        cb: to_u8(&frame.planes[1], frame.widths[1] as usize, cw, ch),
+        cr: to_u8(&frame.planes[2], frame.widths[2] as usize, cw, ch),
+    }))
+}
+
+fn decode_grid(
+    file: &HeifFile<'_>,
+    id: ItemId,
+    options: &Options,
+) -> Result<Option<YCbCr420>, Error> {
+    let grid = file.grid(id)?;
+    let tiles = file.referenced_items(id, b"dimg");
+    if tiles.is_empty() || tiles.len() != usize::from(grid.rows) * usize::from(grid.columns) {
+        return Ok(None);
+    }
+    for &tile in tiles {
+        if !is_plain(file, tile)? {
+            return Ok(None);
+        }
+    }
+    check_size(grid.output_width, grid.output_height, options.max_pixels())?;
+    let Some((tw, th)) = file.image_size(tiles[0])? else {
+        return Ok(None);
+    };
+    // Tiles start on even columns and rows only when their size is even.
+    if tw == 0 || th == 0 || tw % 2 != 0 || th % 2 != 0 {
+        return Ok(None);
+    }
+    let (w, h) = (grid.output_width, grid.output_height);
+    let (cw, ch) = (w.div_ceil(2), h.div_ceil(2));
+    let mut picture = YCbCr420 {
+        y: Plane::new(w, h),
+        cb: Plane::new(cw, ch),
+        cr: Plane::new(cw, ch),
+    };
+    let columns = u32::from(grid.columns);
+    for (i, &tile) in tiles.iter().enumerate() {
+        let (x0, y0) = (
+            u64::from(i as u32 % columns) * u64::from(tw),
+            u64::from(i as u32 / columns) * u64::from(th),
+        );
+        if x0 >= u64::from(w) || y0 >= u64::from(h) {
+            continue;
+        }
+        let (x0, y0) = (x0 as u32, y0 as u32);
+        let frame = decode_hvc1_frame(file, tile, options)?;
+        if !is_jpeg_like(&frame, nclx_matrix(file, tile)?.or(nclx_matrix(file, id)?))
+            || frame.widths[0] < tw
+            || frame.heights[0] < th
+        {
+            return Ok(None);
+        }
+        for (c, plane) in [&mut picture.y, &mut picture.cb, &mut picture.cr]
+            .into_iter()
+            .enumerate()
+        {
+            let shift = u32::from(c > 0);
+            let (px, py) = (x0 >> shift, y0 >> shift);
+            let copy_w = ((tw >> shift).min(plane.width - px)) as usize;
+            let copy_h = (th >> shift).min(plane.height - py) as usize;
+            let stride = frame.widths[c] as usize;
+            if copy_w > stride || copy_h > frame.heights[c] as usize {
+                return Ok(None);
+            }
+            for y in 0..copy_h {
+                let src = &frame.planes[c][y * stride..y * stride + copy_w];
+                let at = (py as usize + y) * plane.width as usize + px as usize;
+                for (d, &s) in plane.data[at..at + copy_w].iter_mut().zip(src) {
+                    *d = s as u8;
+                }
+            }
+        }
+    }
+    Ok(Some(picture))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plane(width: u32, height: u32) -> Plane {
+        Plane {
+            width,
+            height,
+            data: (0..width * height).map(|v| v as u8).collect(),
+        }
+    }
+
+    #[test]
+    fn turns_and_mirrors_like_the_rgb_image() {
+        let p = plane(4, 2); // 0 1 2 3 / 4 5 6 7
+        assert_eq!(p.rotate_ccw(1).data, vec![3, 7, 2, 6, 1, 5, 0, 4]);
+        assert_eq!(p.rotate_ccw(2).data, vec![7, 6, 5, 4, 3, 2, 1, 0]);
+        assert_eq!(p.rotate_ccw(3).data, vec![4, 0, 5, 1, 6, 2, 7, 3]);
+        assert_eq!(p.mirror(true).data, vec![4, 5, 6, 7, 0, 1, 2, 3]);
+        assert_eq!(p.mirror(false).data, vec![3, 2, 1, 0, 7, 6, 5, 4]);
+        assert_eq!(p.crop(1, 1, 2, 1).data, vec![5, 6]);
+    }
+}
