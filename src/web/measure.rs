@@ -52,9 +52,12 @@ pub async fn measure_storage(photos: u32, files: u32) -> Result<JsValue, JsValue
     let mut meta = JournalMeta::new(now());
     let append = |meta: &mut JournalMeta, entries: Vec<JournalEntry>| {
         let failures = failures.clone();
-        store::append_journal(meta, &entries, move |_, reason| {
-            failures.borrow_mut().push(reason)
-        });
+        store::append_journal(
+            meta,
+            &entries,
+            move |_, reason| failures.borrow_mut().push(reason),
+            || {},
+        );
     };
     let first = u64::from(photos) + 1_000_000_000;
     for start in (0..files).step_by(1000) {

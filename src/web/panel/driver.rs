@@ -47,6 +47,10 @@ struct Journal {
     unwritten: Vec<JournalEntry>,
     /// Why storage refused the last write; the queue stays paused until the user resumes.
     storage_error: Option<String>,
+    /// Journal writes sent to storage and not yet landed. The next batch waits for them: a
+    /// reload loses a write still on its way (measured in Firefox), and confirmations lost so
+    /// would send more than the batch in flight again.
+    writes_pending: usize,
     sender: Sender,
 }
 
@@ -60,10 +64,14 @@ impl Journal {
             let meta = self
                 .meta
                 .get_or_insert_with(|| JournalMeta::new(js_sys::Date::now()));
-            let sender = self.sender.clone();
-            store::append_journal(meta, &entries, move |entries, reason| {
-                sender(Event::StorageFailed(entries, reason))
-            });
+            let (failed, written) = (self.sender.clone(), self.sender.clone());
+            self.writes_pending += 1;
+            store::append_journal(
+                meta,
+                &entries,
+                move |entries, reason| failed(Event::StorageFailed(entries, reason)),
+                move || written(Event::JournalWritten),
+            );
         }
         let summary = plan.summary();
         let all_written = self.unwritten.is_empty() && self.storage_error.is_none();
@@ -92,6 +100,7 @@ impl Driver {
                 meta,
                 unwritten: Vec::new(),
                 storage_error: None,
+                writes_pending: 0,
                 sender: sender.clone(),
             },
             resume_offer,
@@ -175,7 +184,11 @@ impl Driver {
                 let (view, plan) = (&mut self.view, &self.plan);
                 present::rows(view, plan, &self.conversions, &self.page, vec![id])?;
             }
+            Event::JournalWritten => {
+                self.journal.writes_pending = self.journal.writes_pending.saturating_sub(1);
+            }
             Event::StorageFailed(mut entries, reason) => {
+                self.journal.writes_pending = self.journal.writes_pending.saturating_sub(1);
                 // Nothing more may be confirmed that the journal cannot record: pause and say why.
                 entries.append(&mut self.journal.unwritten);
                 self.journal.unwritten = entries;
@@ -306,6 +319,10 @@ impl Driver {
     /// Starts what can start: conversions on idle workers, and the next batch when the page is ready.
     fn pump(&mut self) -> Result<(), JsValue> {
         self.conversions.start(&mut self.plan, &self.settings)?;
+        if self.journal.writes_pending > 0 {
+            // The next batch goes once what the journal says of the last one is in storage.
+            return Ok(());
+        }
         let journal = &mut self.journal;
         self.page
             .send_next_batch(&mut self.plan, &self.conversions, |plan| {

@@ -42,6 +42,8 @@ pub enum Event {
     Thumbnail(FileId, String),
     /// A journal write failed: its entries, back to be written again, and the browser's reason.
     StorageFailed(Vec<JournalEntry>, String),
+    /// A journal write landed in storage.
+    JournalWritten,
     /// Whether the diagnostics report reached the clipboard.
     DiagnosticsCopied(bool),
 }

@@ -89,6 +89,7 @@ pub fn append_journal(
     meta: &mut JournalMeta,
     entries: &[JournalEntry],
     on_failure: impl FnOnce(Vec<JournalEntry>, String) + 'static,
+    on_written: impl FnOnce() + 'static,
 ) {
     if entries.is_empty() {
         return;
@@ -164,6 +165,7 @@ pub fn append_journal(
                     if let Some(keys) = superseded {
                         fire(storage_remove(&keys), "removing the compacted journal");
                     }
+                    on_written();
                 }
                 Err(error) => {
                     if compacts {
