@@ -1,9 +1,11 @@
 //! Pause, resume, cancel and retry_failed, and the plan state the summary reports.
 
+mod common;
+use common::reason_words;
+
 use photolift::convert::ConvertError;
 use photolift::queue::{FileState, PlanConfig, PlanState, UploadPlan};
 use photolift::queue::{PageAnswer, Reason};
-use photolift::words::english_reason;
 
 fn key_for(n: u32) -> String {
     format!("{n:064x}")
@@ -64,15 +66,7 @@ fn cancel_skips_everything_unfinished_and_the_plan_is_done() {
     assert_eq!((summary.uploaded, summary.skipped), (1, 4));
     assert_eq!(summary.state, PlanState::Done);
     for &id in &ids[1..] {
-        assert_eq!(
-            plan.file(id)
-                .unwrap()
-                .reason
-                .as_ref()
-                .map(english_reason)
-                .as_deref(),
-            Some("cancelled")
-        );
+        assert_eq!(reason_words(&plan, id).as_deref(), Some("cancelled"));
     }
     assert!(plan.batch_in_flight().is_none());
 

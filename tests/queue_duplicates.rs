@@ -1,8 +1,10 @@
 //! Duplicates: photos photolift uploaded before, copies within one drop, and the override.
 
+mod common;
+use common::reason_words;
+
 use photolift::queue::{FileState, PlanConfig, QueueError, UploadPlan};
 use photolift::queue::{PageAnswer, Reason};
-use photolift::words::english_reason;
 
 fn key_for(n: u32) -> String {
     format!("{n:064x}")
@@ -22,12 +24,7 @@ fn a_photo_uploaded_in_an_earlier_session_is_skipped_with_the_date() {
     let (id, state) = convert(&mut plan, "IMG_0007.HEIC", &key_for(7));
     assert_eq!(state, FileState::Skipped);
     assert_eq!(
-        plan.file(id)
-            .unwrap()
-            .reason
-            .as_ref()
-            .map(english_reason)
-            .as_deref(),
+        reason_words(&plan, id).as_deref(),
         Some("already in iCloud Photos via photolift on 2026-11-20")
     );
     assert_eq!(plan.file(id).unwrap().content_key, Some(key_for(7)));
@@ -50,12 +47,7 @@ fn the_second_copy_in_a_drop_is_skipped_and_names_the_first() {
     assert_eq!(first_state, FileState::Ready);
     assert_eq!(second_state, FileState::Skipped);
     assert_eq!(
-        plan.file(second)
-            .unwrap()
-            .reason
-            .as_ref()
-            .map(english_reason)
-            .as_deref(),
+        reason_words(&plan, second).as_deref(),
         Some("same photo as IMG_0001.HEIC in this drop")
     );
     assert_eq!(plan.next_batch(0), Some(vec![first]));

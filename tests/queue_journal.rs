@@ -1,6 +1,9 @@
 //! The resume journal: what the plan writes, and rebuilding the plan from it after a crash,
 //! including a crash between handing a file to the page and the page confirming it.
 
+mod common;
+use common::reason_words;
+
 use photolift::convert::ConvertError;
 use photolift::queue::Reason;
 use photolift::queue::{FileId, FileState, JournalEntry, PlanConfig, PlanState, UploadPlan};
@@ -116,12 +119,7 @@ fn replay_keeps_outcomes_and_marks_the_unconfirmed_hand_off_uncertain() {
     assert_eq!(plan.file(uploaded).unwrap().state, FileState::Uploaded);
     assert_eq!(plan.file(duplicate).unwrap().state, FileState::Skipped);
     assert_eq!(
-        plan.file(duplicate)
-            .unwrap()
-            .reason
-            .as_ref()
-            .map(english_reason)
-            .as_deref(),
+        reason_words(plan, duplicate).as_deref(),
         Some("same photo as IMG_0001.HEIC in this drop")
     );
     assert_eq!(plan.file(failed).unwrap().state, FileState::Failed);
@@ -188,12 +186,7 @@ fn new_files_after_a_resume_get_fresh_ids() {
     assert_eq!(plan.next_to_convert(0), Some(new));
     assert_eq!(plan.converted(new, &key_for(1), 0), Ok(FileState::Skipped));
     assert_eq!(
-        plan.file(new)
-            .unwrap()
-            .reason
-            .as_ref()
-            .map(english_reason)
-            .as_deref(),
+        reason_words(&plan, new).as_deref(),
         Some("already in iCloud Photos via photolift on 2026-11-20")
     );
 }

@@ -97,3 +97,14 @@ pub fn assert_picture(jpeg: &Jpeg, what: &str, grey: bool) {
         );
     }
 }
+
+/// The words (in English) of why file `id` of `plan` ended as it did, as the panel shows them.
+pub fn reason_words(
+    plan: &photolift::queue::UploadPlan,
+    id: photolift::queue::FileId,
+) -> Option<String> {
+    plan.file(id)?
+        .reason
+        .as_ref()
+        .map(photolift::words::english_reason)
+}
