@@ -182,6 +182,23 @@ async fn native_sha256(bytes: &ArrayBuffer) -> Result<String, JsValue> {
     Ok(hex(&Uint8Array::new(&hash).to_vec()))
 }
 
+/// A file that goes up as it is (a JPEG, a video): the panel hands the page its original `File`.
+fn post_unchanged(job: u32, name: String, format: Format, content_key: String) {
+    let message = FromWorker::Converted {
+        job,
+        name,
+        media_type: format.media_type().to_string(),
+        source_format: format.name().to_string(),
+        unchanged: true,
+        width: 0,
+        height: 0,
+        content_key,
+        kept_exif: true,
+        kept_icc: true,
+        date_rescued: false,
+    };
+    post(&message, None);
+}
 /// One file: a JPEG or video goes up as the original `File` (the panel keeps it; only its hash
 /// is made here, chunk by chunk); any other photo is read whole (up to
 /// `MAX_CONVERT_INPUT_BYTES`), hashed and converted, and its JPEG transferred back.
@@ -196,20 +213,7 @@ async fn convert_file(job: u32, file: File, options: ConvertOptions) {
         let Ok(content_key) = streamed_sha256(&file).await else {
             return unreadable(job);
         };
-        let message = FromWorker::Converted {
-            job,
-            name: file.name(),
-            media_type: format.media_type().to_string(),
-            source_format: format.name().to_string(),
-            unchanged: true,
-            width: 0,
-            height: 0,
-            content_key,
-            kept_exif: true,
-            kept_icc: true,
-            date_rescued: false,
-        };
-        return post(&message, None);
+        return post_unchanged(job, file.name(), format, content_key);
     }
     if size > MAX_CONVERT_INPUT_BYTES {
         // What is not a photo photolift converts, or declares too many pixels, says so from its
@@ -250,20 +254,7 @@ async fn convert_file(job: u32, file: File, options: ConvertOptions) {
         Ok(Conversion::Unchanged { format }) => {
             // Not reached (JPEGs and videos were sniffed above), but an unchanged file is still
             // handed over as its original.
-            let message = FromWorker::Converted {
-                job,
-                name: file.name(),
-                media_type: format.media_type().to_string(),
-                source_format: format.name().to_string(),
-                unchanged: true,
-                width: 0,
-                height: 0,
-                content_key,
-                kept_exif: true,
-                kept_icc: true,
-                date_rescued: false,
-            };
-            post(&message, None);
+            post_unchanged(job, file.name(), format, content_key);
         }
         Ok(Conversion::Converted(jpeg)) => {
             drop(bytes);
