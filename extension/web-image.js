@@ -3,9 +3,9 @@
 // by the panel (src/panel_model/web_image.rs).
 //
 // 1. The menu click asks for the permission to read that image's origin (an optional host
-//    permission: none is granted at install). Firefox counts a menu click as a user action and
-//    asks at once; where the browser answers "must be called during a user gesture" (Chromium,
-//    whose menu clicks reach the service worker without one), a small extension page
+//    permission: none is granted at install). Firefox and Chromium both count a menu click as a
+//    user gesture, so the browser asks at once; where the request is refused for want of one
+//    anyway (the handler run without a click, as the tests run it), a small extension page
 //    (web-image.html) asks with a button, and the image is fetched when the permission arrives.
 // 2. The image is fetched (only this address, only now) and kept, with the page's address, its
 //    HTTP status, type and Last-Modified and the moment of the click, in the extension's own
