@@ -61,7 +61,7 @@ pub fn take(send: Sender) {
 }
 
 fn taken_in(image: &WebImage, buffer: Option<JsValue>) -> WebTaken {
-    let bytes = buffer.as_ref().map(|b| Uint8Array::new(b));
+    let bytes = buffer.as_ref().map(Uint8Array::new);
     let head = bytes
         .as_ref()
         .map(|b| b.subarray(0, b.length().min(HEAD_BYTES)).to_vec())
