@@ -149,7 +149,7 @@ mod tests {
         assert_eq!(name("https://cdn.example/"), "image.webp");
         assert_eq!(name("https://cdn.example"), "image.webp");
         assert_eq!(name("data:image/webp;base64,UklGR"), "image.webp");
-        assert_eq!(name("https://cdn.example/a/..%2F..%2Fetc.png"), "..etc.png");
+        assert_eq!(name("https://cdn.example/a/..%2F..%2Fetc.png"), "etc.png");
         assert_eq!(
             web_image_name("https://x.example/page", Format::Unknown),
             "page"
