@@ -55,6 +55,9 @@ globalThis.PhotoliftProtocol = (() => {
     KEEP_HANDLES: 'keep-handles',
     KEPT_HANDLES: 'kept-handles',
     FORGET_HANDLES: 'forget-handles',
+    SET_BADGE: 'set-badge',
+    NOTIFY: 'notify',
+    WITHDRAW_NOTIFICATION: 'withdraw-notification',
   });
   const FromBackground = Object.freeze({
     VERIFIED: 'verified',

@@ -5,10 +5,12 @@
 
 mod action;
 mod intake;
+mod news;
 mod settings;
 mod state;
 
 pub use action::Action;
 pub use intake::skipped_by_name;
+pub use news::{Badge, News, Notice, Say, Snapshot, Wait};
 pub use settings::Settings;
 pub use state::{row_state, PanelState, RowMessage};
