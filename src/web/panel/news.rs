@@ -188,7 +188,10 @@ fn badge_words(badge: Badge) -> (String, &'static str, String) {
 
 fn notice_words(notice: Notice) -> (String, String) {
     match notice {
-        Notice::Finished { uploaded, skipped } if skipped == 0 => (
+        Notice::Finished {
+            uploaded,
+            skipped: 0,
+        } => (
             text("notify_done_title", &[]),
             text("notify_done_body", &[&number(uploaded)]),
         ),
