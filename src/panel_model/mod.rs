@@ -7,8 +7,9 @@ mod action;
 mod intake;
 mod settings;
 mod state;
+pub mod upload_memory;
 
 pub use action::Action;
 pub use intake::skipped_by_name;
-pub use settings::Settings;
+pub use settings::{Settings, BATCH_SIZE_RANGE, MAX_ATTEMPTS_RANGE, QUALITY_RANGE};
 pub use state::{row_state, PanelState, RowMessage};

@@ -5,6 +5,7 @@
 mod i18n;
 mod measure;
 mod messages;
+mod options;
 mod page_link;
 mod panel;
 mod pool;
@@ -24,4 +25,11 @@ pub fn start_panel(worker_url: String) -> Result<(), JsValue> {
 #[wasm_bindgen]
 pub fn start_worker() -> Result<(), JsValue> {
     worker::start()
+}
+
+/// Entry point of `options.html` (see `extension/options.js`).
+#[wasm_bindgen]
+pub fn start_options() -> Result<(), JsValue> {
+    console_error_panic_hook::set_once();
+    options::start()
 }

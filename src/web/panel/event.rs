@@ -5,6 +5,7 @@
 
 use crate::queue::{FileId, JournalEntry};
 use crate::web::pool::WorkerSignal;
+use crate::web::store::StorageChange;
 use std::rc::Rc;
 use wasm_bindgen::JsValue;
 use web_sys::{File, MessagePort};
@@ -46,4 +47,6 @@ pub enum Event {
     JournalWritten,
     /// Whether the diagnostics report reached the clipboard.
     DiagnosticsCopied(bool),
+    /// The options page changed the settings or the upload memory.
+    Storage(StorageChange),
 }
