@@ -17,7 +17,7 @@ use crate::queue::{report_csv, report_json, JournalEntry, PlanState, UploadPlan}
 use crate::web::i18n::{reason_text, text};
 use crate::web::messages::from_js;
 use crate::web::pool::Pool;
-use crate::web::store::{self, JournalMeta, Loaded};
+use crate::web::store::{self, JournalMeta, Loaded, StorageChange};
 use gloo::timers::callback::Timeout;
 use wasm_bindgen::prelude::*;
 
@@ -191,6 +191,7 @@ impl Driver {
             Event::WebImages(taken) => {
                 super::web_images::add(&mut self.plan, &mut self.conversions, taken);
             }
+            Event::Storage(change) => self.on_storage(change),
             Event::Thumbnail(id, url) => {
                 self.conversions.thumbnails.insert(id, url);
                 let (view, plan) = (&mut self.view, &self.plan);
@@ -291,6 +292,23 @@ impl Driver {
             }
         }
         Ok(())
+    }
+
+    /// What the options page changed applies from now on: to files converted from here (quality,
+    /// date rescue), the next batch (its size), the next failure (tries), the next photo judged a
+    /// duplicate; a batch in flight and photos already converted keep what they have.
+    fn on_storage(&mut self, change: StorageChange) {
+        match change {
+            StorageChange::Settings(settings) => {
+                let config = settings.plan_config(self.plan.config().max_converting);
+                logged(self.plan.reconfigure(config));
+                self.settings = settings;
+            }
+            StorageChange::MemoryForgotten => self.plan.forget_uploaded(),
+            StorageChange::MemoryImported(records) => self.plan.remember_uploads(records),
+            // Its own uploads.
+            StorageChange::MemoryWritten => {}
+        }
     }
 
     /// Puts the diagnostics report on the clipboard; the button says whether it got there.

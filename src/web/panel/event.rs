@@ -5,6 +5,7 @@
 
 use crate::queue::{FileId, JournalEntry};
 use crate::web::pool::WorkerSignal;
+use crate::web::store::StorageChange;
 use std::rc::Rc;
 use wasm_bindgen::JsValue;
 use web_sys::{File, MessagePort};
@@ -48,4 +49,6 @@ pub enum Event {
     DiagnosticsCopied(bool),
     /// Images chosen on web pages, taken from the background.
     WebImages(Vec<super::web_images::WebTaken>),
+    /// The options page changed the settings or the upload memory.
+    Storage(StorageChange),
 }

@@ -15,6 +15,7 @@ mod handles;
 mod intake;
 mod news;
 mod one_at_a_time;
+mod options_link;
 mod page_session;
 mod present;
 mod resume;
@@ -103,6 +104,9 @@ impl Panel {
             .ok_or("no #photolift-root")?;
         let view = view::View::build(&mount)?;
         wire_dom(&view, &send)?;
+        options_link::add(&mount)?;
+        let changed = send.clone();
+        store::watch(move |change| changed(Event::Storage(change)));
         let driver = Driver::new(view, pool, loaded, send.clone());
         if driver.awaits_originals() {
             resume_from_kept_handles(send.clone());
