@@ -38,6 +38,13 @@ pub enum Event {
     Page(JsValue),
     ToggleExpanded,
     Scrolled,
+    /// A key for the file list (arrows, Home, End, Page Up/Down).
+    ListKey(String),
+    /// A row of the list got focus; its `aria-posinset`.
+    RowFocused(usize),
+    /// The user moves, resizes or docks the panel: said to the content script, which owns the
+    /// frame (`ToPage::MovePanel`, `ResizePanel`, `DockPanel`).
+    Layout(crate::protocol::ToPage),
     /// The clock.
     Tick,
     Thumbnail(FileId, String),
