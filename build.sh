@@ -3,6 +3,7 @@
 #   ./build.sh          build the extension into dist/chrome (and dist/firefox) and the native CLI
 #   ./build.sh test     build, then run every test: Rust (native) and the browser tests
 #   ./build.sh demo     build, then start the iCloud stand-in and a Chromium with the extension
+#   ./build.sh demo --screenshots DIR   build, then write pictures of the panel in each state into DIR
 #   ./build.sh bench    build, then print the benchmark tables
 #   ./build.sh package  build, then write the store packages (dist/photolift-{chrome,firefox,source}-<version>.zip)
 # On a fresh machine it installs what the build needs that the project can install itself: the
@@ -139,13 +140,13 @@ FIREFOX_SUITES="tests/e2e/foundation.test.mjs tests/e2e/malformed.test.mjs tests
 demo() {
   build_all
   log "starting the iCloud stand-in with the extension"
-  exec node tests/e2e/demo.mjs
+  exec node tests/e2e/demo.mjs "$@"
 }
 
 case "${1:-build}" in
   build) build_all ;;
   test) run_tests ;;
-  demo) demo ;;
+  demo) shift; demo "$@" ;;
   bench) build_all && node tests/bench/run.mjs ;;
   package) build_extension && node tools/package.mjs ;;
   *) echo "usage: ./build.sh [build|test|demo|bench|package]" >&2; exit 2 ;;

@@ -1,8 +1,23 @@
 // ./build.sh demo: the iCloud Photos stand-in plus a Chromium with photolift loaded, to try by hand.
 // Without a display it keeps the stand-in running and prints how to reach it.
+// ./build.sh demo --screenshots DIR: pictures of the panel in the states a user meets (screenshots.mjs).
+import { resolve } from 'node:path';
 import { PHOTOS_URL, chromiumFlags, startStandin } from '../standin/server.mjs';
 import { EXTENSION_DIR } from './fixtures.mjs';
 import { launch } from './harness.mjs';
+import { writeScreenshots } from './screenshots.mjs';
+
+const screenshotsAt = process.argv.indexOf('--screenshots');
+if (screenshotsAt !== -1) {
+  const dir = process.argv[screenshotsAt + 1];
+  if (!dir) {
+    console.error('usage: ./build.sh demo --screenshots DIR');
+    process.exit(2);
+  }
+  const shots = await writeScreenshots(resolve(dir));
+  for (const shot of shots) console.log(`${shot.state.padEnd(12)} ${resolve(dir, shot.file)}`);
+  process.exit(0);
+}
 
 const standin = await startStandin({ port: Number(process.env.PHOTOLIFT_DEMO_PORT ?? 0) });
 console.log(`iCloud Photos stand-in: ${PHOTOS_URL} (served from 127.0.0.1:${standin.port})`);

@@ -26,15 +26,17 @@ export function chromiumExecutable() {
  * `profileDir`: use (and keep) this profile instead of a fresh temporary one, e.g. to restart the
  * browser on the same profile.
  * @param {{extensionDir?: string, standin: {port: number} | number, headless?: boolean,
- *   profileDir?: string}} options
+ *   profileDir?: string, language?: string}} options
+ * `language`: the browser's UI language as `_locales` names it (e.g. zh_CN), Chromium only.
  * @returns {Promise<{context: import('playwright-core').BrowserContext, extensionId: string|null,
  *   userDataDir: string, close(): Promise<void>}>}
  */
-export async function launch({ extensionDir, standin, headless = true, profileDir } = {}) {
+export async function launch({ extensionDir, standin, headless = true, profileDir, language } = {}) {
   const port = typeof standin === 'number' ? standin : standin?.port;
   if (!port) throw new Error('launch: pass the stand-in (or its port) as `standin`');
   // Firefox (PHOTOLIFT_BROWSER=firefox): the same shape, a context with the part of Playwright's
   // API the tests use (firefox.mjs).
+  if (language && BROWSER === 'firefox') throw new Error('launch: a UI language is set for Chromium only');
   if (BROWSER === 'firefox') return launchFirefox({ extensionDir: extensionDir && realpathSync(extensionDir), port, headless, profileDir });
   const dir = extensionDir ? realpathSync(extensionDir) : null;
   const userDataDir = profileDir ?? mkdtempSync(join(tmpdir(), 'photolift-profile-'));
@@ -47,6 +49,8 @@ export async function launch({ extensionDir, standin, headless = true, profileDi
       executablePath: chromiumExecutable(),
       headless,
       ignoreHTTPSErrors: true,
+      // Chromium on Linux takes its UI language from the environment.
+      ...(language ? { env: { ...process.env, LANGUAGE: language, LANG: `${language}.UTF-8` } } : {}),
       // Playwright passes --disable-extensions by default. Chromium 156 lets --disable-extensions-except
       // win over it, but we drop it so loading the extension does not hang on that precedence.
       ignoreDefaultArgs: dir ? ['--disable-extensions'] : [],
@@ -54,6 +58,7 @@ export async function launch({ extensionDir, standin, headless = true, profileDi
         '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
         '--disable-sync', '--no-first-run',
         ...chromiumFlags(port),
+        ...(language ? [`--lang=${language.replace('_', '-')}`] : []),
         ...(dir ? [`--disable-extensions-except=${dir}`, `--load-extension=${dir}`] : []),
       ],
     });
