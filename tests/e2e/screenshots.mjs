@@ -98,7 +98,7 @@ async function openPanel(context, viewport) {
 
 async function collapse(panel) {
   const before = (await summary(panel)).state;
-  await panel.locator('.bar button.hide').click();
+  await panel.locator('[data-testid=photolift-toggle]').click();
   await waitUntil(async () => (await panel.locator('.panel').getAttribute('data-expanded')) === 'false', {
     timeout: 5000, what: 'the panel collapsed',
   });
