@@ -40,16 +40,21 @@ ensure_tools() {
 }
 
 build_wasm() {
-  log "building the WebAssembly core"
-  cargo build --lib --release --target wasm32-unknown-unknown
   local out=dist/chrome/pkg
   rm -rf "$out" && mkdir -p "$out"
-  wasm-bindgen --target web --no-typescript --out-dir "$out" \
-    "$TARGET_DIR/wasm32-unknown-unknown/release/photolift.wasm"
-  # npm's binaryen: Debian's wasm-opt (108) corrupts wasm-bindgen output (measured: the module fails at init).
-  node_modules/.bin/wasm-opt -O3 --enable-bulk-memory --enable-nontrapping-float-to-int \
-    --enable-sign-ext --enable-mutable-globals --enable-reference-types \
-    "$out/photolift_bg.wasm" -o "$out/photolift_bg.wasm"
+  # Two modules from one crate (Cargo features, see Cargo.toml): pkg/panel.js for the panel page,
+  # pkg/worker.js for the conversion workers.
+  local module
+  for module in panel worker; do
+    log "building the WebAssembly $module module"
+    cargo build --lib --release --target wasm32-unknown-unknown --no-default-features --features "$module"
+    wasm-bindgen --target web --no-typescript --out-dir "$out" --out-name "$module" \
+      "$TARGET_DIR/wasm32-unknown-unknown/release/photolift.wasm"
+    # npm's binaryen: Debian's wasm-opt (108) corrupts wasm-bindgen output (measured: the module fails at init).
+    node_modules/.bin/wasm-opt -O3 --enable-bulk-memory --enable-nontrapping-float-to-int \
+      --enable-sign-ext --enable-mutable-globals --enable-reference-types \
+      "$out/${module}_bg.wasm" -o "$out/${module}_bg.wasm"
+  done
 }
 
 assemble_extension() {

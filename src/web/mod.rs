@@ -2,18 +2,29 @@
 //! content script that drives the iCloud page. It holds no conversion or planning logic of its own:
 //! that is `convert` and `queue`.
 
+//! Built as two modules (Cargo features `panel` and `worker`, one each in build.sh): the panel's
+//! has no converter and the workers' no panel.
+
+#[cfg(feature = "panel")]
 mod i18n;
+#[cfg(feature = "panel")]
 mod measure;
 mod messages;
+#[cfg(feature = "panel")]
 mod page_link;
+#[cfg(feature = "panel")]
 mod panel;
+#[cfg(feature = "panel")]
 mod pool;
+#[cfg(feature = "panel")]
 mod store;
+#[cfg(feature = "worker")]
 mod worker;
 
 use wasm_bindgen::prelude::*;
 
 /// Entry point of `panel.html` (see `extension/panel.js`).
+#[cfg(feature = "panel")]
 #[wasm_bindgen]
 pub fn start_panel(worker_url: String) -> Result<(), JsValue> {
     console_error_panic_hook::set_once();
@@ -21,6 +32,7 @@ pub fn start_panel(worker_url: String) -> Result<(), JsValue> {
 }
 
 /// Entry point of each conversion worker (see `extension/worker.js`).
+#[cfg(feature = "worker")]
 #[wasm_bindgen]
 pub fn start_worker() -> Result<(), JsValue> {
     worker::start()

@@ -24,8 +24,8 @@ export async function measureStorage({ photos, files, hashMegabytes = 0 }) {
     const page = await browser.context.newPage();
     await page.goto(`chrome-extension://${browser.extensionId}/panel.html`);
     return await page.evaluate(async ({ photos: p, files: f, hashMegabytes: mb }) => {
-      const wasm = await import(new URL('./pkg/photolift.js', location.href).href);
-      await wasm.default({ module_or_path: new URL('./pkg/photolift_bg.wasm', location.href) });
+      const wasm = await import(new URL('./pkg/panel.js', location.href).href);
+      await wasm.default({ module_or_path: new URL('./pkg/panel_bg.wasm', location.href) });
       await chrome.storage.local.clear();
       const storage = await wasm.measure_storage(p, f);
       const sha256 = mb ? await wasm.measure_sha256(mb) : null;
