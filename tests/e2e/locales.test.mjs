@@ -21,15 +21,15 @@ const english = JSON.parse(readFileSync(join(ROOT, 'extension', '_locales', 'en'
 
 // Names, not English: the product, Apple's, the formats', units and symbols that every one of
 // these languages writes the same way.
-const PROPER = new Set(['photolift', 'icloud', 'apple', 'iphone', 'ios', 'heic', 'heif', 'jpeg', 'jpg', 'png',
-  'webp', 'gif', 'tiff', 'avif', 'csv', 'json', 'mb', 'mov', 'mp', 'aae', 'com', 's']);
+const PROPER = new Set(['photolift', 'icloud', 'apple', 'iphone', 'ios', 'heic', 'heif', 'jpeg', 'jpegs', 'jpg',
+  'png', 'webp', 'gif', 'bmp', 'tiff', 'avif', 'csv', 'json', 'mb', 'mov', 'mp', 'aae', 'com', 's']);
 
 // Words of English that are also ordinary words of the language (checked one by one: German
 // writes "in", "an" and "was", "App", "Video", "Computer", "Browser" and "Min." as English does;
 // Apple's Chinese writes "Cookie").
 const SAME_WORD = {
   de: new Set(['in', 'an', 'was', 'app', 'video', 'computer', 'browser', 'min', 'name', 'tab', 'text',
-    'minute', 'version', 'original', 'audio', 'web', 'account']),
+    'minute', 'version', 'original', 'audio', 'web', 'account', 'videos']),
   'zh-CN': new Set(['cookie']),
 };
 
