@@ -29,7 +29,7 @@ const PROPER = new Set(['photolift', 'icloud', 'apple', 'iphone', 'ios', 'heic',
 // Apple's Chinese writes "Cookie").
 const SAME_WORD = {
   de: new Set(['in', 'an', 'was', 'app', 'video', 'computer', 'browser', 'min', 'name', 'tab', 'text',
-    'minute', 'version', 'original', 'audio', 'web', 'account', 'videos']),
+    'minute', 'version', 'original', 'audio', 'web', 'account', 'videos', 'rest', 'so', 'details', 'format']),
   'zh-CN': new Set(['cookie']),
 };
 
