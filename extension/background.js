@@ -7,6 +7,7 @@ import './content/icloud.js';
 import { forgetHandles, keepHandles, keptHandles } from './handle-store.js';
 import { isVerifiedPanel, registerPanel, verifyPanel } from './panel-keys.js';
 import { takeTurn } from './panel-turn.js';
+import { installWebImageMenu, webImagesAnswer } from './web-image.js';
 
 const site = globalThis.PhotoliftICloud;
 const P = globalThis.PhotoliftProtocol;
@@ -39,6 +40,8 @@ chrome.action.onClicked.addListener(() => {
 
 // Tests drive the same code the toolbar click runs (the toolbar itself is outside the page).
 globalThis.photoliftOpenPhotos = openPhotos;
+// The context menu's "Upload to iCloud Photos" (web-image.js); tests run what its click runs.
+globalThis.photoliftUploadImage = installWebImageMenu({ openPhotos });
 
 const reply = (type, fields) => P.message('background', type, fields);
 
@@ -65,6 +68,11 @@ const senderHandlers = {
     const client = isPanelSender(sender) && `panel-in-tab:${sender.tab.id}`;
     if (!client || !await isVerifiedPanel(message.token, client)) throw new Error('take-turn: not a verified photolift panel');
     return reply(P.FromBackground.TURN, { granted: await takeTurn(client, { leaseMs: TURN_LEASE_MS }) });
+  },
+  [P.ToBackground.TAKE_WEB_IMAGES]: async (message, sender) => {
+    const client = isPanelSender(sender) && `panel-in-tab:${sender.tab.id}`;
+    if (!client || !await isVerifiedPanel(message.token, client)) throw new Error('take-web-images: not a verified photolift panel');
+    return webImagesAnswer(reply, P);
   },
 };
 
@@ -99,6 +107,7 @@ const requestHandlers = {
     await forgetHandles();
     return reply(P.FromBackground.DONE);
   },
+  [P.ToBackground.TAKE_WEB_IMAGES]: async () => webImagesAnswer(reply, P),
 };
 
 // Requests from the panel (an extension page, so of this worker's own origin), each answered

@@ -55,11 +55,13 @@ globalThis.PhotoliftProtocol = (() => {
     KEEP_HANDLES: 'keep-handles',
     KEPT_HANDLES: 'kept-handles',
     FORGET_HANDLES: 'forget-handles',
+    TAKE_WEB_IMAGES: 'take-web-images',
   });
   const FromBackground = Object.freeze({
     VERIFIED: 'verified',
     TURN: 'turn',
     HANDLES: 'handles',
+    WEB_IMAGES: 'web-images',
     DONE: 'done',
     ERROR: 'error',
   });

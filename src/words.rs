@@ -83,6 +83,15 @@ pub fn reason(messages: &dyn Messages, reason: &Reason) -> Result<String, Missin
             };
             say(m, "reason_after_tries", &[&self::reason(m, last)?, &tries])
         }
+        Reason::WebImageUnavailable { address, status } => match status {
+            0 => say(m, "reason_web_image_no_answer", &[address]),
+            200..=299 => say(m, "reason_web_image_not_an_image", &[address]),
+            status => say(
+                m,
+                "reason_web_image_status",
+                &[address, &status.to_string()],
+            ),
+        },
         // Written by a version that stored sentences: it can only be shown as it was.
         Reason::Stored { text } => Ok(text.clone()),
     }

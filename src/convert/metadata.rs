@@ -39,6 +39,7 @@ pub(crate) const XMP_HEADER: &[u8] = b"http://ns.adobe.com/xap/1.0/\0";
 pub(crate) fn carry_metadata(
     source: SourceMetadata,
     rescue_date_ms: Option<i64>,
+    source_url: Option<&str>,
     width: u32,
     height: u32,
 ) -> OutputMetadata {
@@ -53,6 +54,10 @@ pub(crate) fn carry_metadata(
         .xmp
         .map(|xmp| xmp_orientation_upright(&xmp))
         .filter(|xmp| !xmp.is_empty() && xmp.len() <= MAX_XMP_BYTES);
+    let xmp = match source_url {
+        Some(url) => with_source(xmp, url),
+        None => xmp,
+    };
     // An ICC profile over 254 APP2 chunks cannot be written; it would only be a broken file.
     let icc = source
         .icc
@@ -91,6 +96,50 @@ fn xmp_orientation_upright(xmp: &[u8]) -> Vec<u8> {
     out
 }
 
+const XMP_SOURCE_OPEN: &str = "<rdf:Description rdf:about=\"\" \
+    xmlns:dc=\"http://purl.org/dc/elements/1.1/\"><dc:source>";
+const XMP_SOURCE_CLOSE: &str = "</dc:source></rdf:Description>";
+
+/// The XMP with `dc:source` = `url` (the page a web image was on): a packet of its own when the
+/// photo has none, else a description added to its RDF. A packet that already names a source, or
+/// that would outgrow one segment, is left as it was.
+fn with_source(xmp: Option<Vec<u8>>, url: &str) -> Option<Vec<u8>> {
+    let description = format!("{XMP_SOURCE_OPEN}{}{XMP_SOURCE_CLOSE}", xml_escape(url));
+    let Some(xmp) = xmp else {
+        let packet = format!(
+            "<?xpacket begin=\"\u{feff}\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\
+             <x:xmpmeta xmlns:x=\"adobe:ns:meta/\">\
+             <rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">\
+             {description}</rdf:RDF></x:xmpmeta><?xpacket end=\"w\"?>"
+        );
+        return Some(packet.into_bytes()).filter(|p| p.len() <= MAX_XMP_BYTES);
+    };
+    let named = find(&xmp, b"dc:source").is_some();
+    let Some(end) = find(&xmp, b"</rdf:RDF>").filter(|_| !named) else {
+        return Some(xmp);
+    };
+    let mut out = Vec::with_capacity(xmp.len() + description.len());
+    out.extend_from_slice(&xmp[..end]);
+    out.extend_from_slice(description.as_bytes());
+    out.extend_from_slice(&xmp[end..]);
+    Some(if out.len() <= MAX_XMP_BYTES { out } else { xmp })
+}
+
+fn xml_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack.windows(needle.len()).position(|w| w == needle)
 }
@@ -98,6 +147,21 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_source_page_goes_into_xmp() {
+        let url = "https://example.org/a?b=1&c=<2>";
+        let own = String::from_utf8(with_source(None, url).unwrap()).unwrap();
+        assert!(own.contains("<dc:source>https://example.org/a?b=1&amp;c=&lt;2&gt;</dc:source>"));
+        assert!(own.starts_with("<?xpacket begin="));
+        let photo =
+            br#"<x:xmpmeta><rdf:RDF><rdf:Description tiff:Orientation="1"/></rdf:RDF></x:xmpmeta>"#;
+        let merged = String::from_utf8(with_source(Some(photo.to_vec()), url).unwrap()).unwrap();
+        assert!(merged.contains(r#"tiff:Orientation="1"/><rdf:Description"#));
+        assert!(merged.ends_with("</rdf:Description></rdf:RDF></x:xmpmeta>"));
+        let named = b"<rdf:RDF><dc:source>x</dc:source></rdf:RDF>".to_vec();
+        assert_eq!(with_source(Some(named.clone()), url), Some(named));
+    }
 
     #[test]
     fn xmp_orientation_is_reset_in_both_forms() {

@@ -37,6 +37,9 @@ pub struct ConvertOptions {
     /// Keep an HDR photo's gain map (iPhone HEIC) as an ISO 21496-1 gain map in the JPEG, so
     /// HDR screens show its highlights; off writes the SDR picture alone (the same pixels).
     pub hdr_gain_map: bool,
+    /// Where the photo came from (the web page it was on, for an image uploaded from a page):
+    /// written to the JPEG's XMP as `dc:source`.
+    pub source_url: Option<String>,
 }
 
 impl Default for ConvertOptions {
@@ -47,6 +50,7 @@ impl Default for ConvertOptions {
             date_rescue: true,
             last_modified_ms: None,
             hdr_gain_map: true,
+            source_url: None,
         }
     }
 }
@@ -119,6 +123,7 @@ pub fn convert(input: &[u8], options: &ConvertOptions) -> Result<Conversion, Con
     let mut metadata = metadata::carry_metadata(
         decoded.metadata,
         rescue_date_ms,
+        options.source_url.as_deref(),
         decoded.width,
         decoded.height,
     );

@@ -7,8 +7,10 @@ mod action;
 mod intake;
 mod settings;
 mod state;
+mod web_image;
 
 pub use action::Action;
 pub use intake::skipped_by_name;
 pub use settings::Settings;
 pub use state::{row_state, PanelState, RowMessage};
+pub use web_image::{web_image_intake, web_image_name, WebImageIntake};

@@ -35,6 +35,10 @@ pub enum ToBackground {
     KeptHandles,
     /// The upload is over or discarded: forget its handles.
     ForgetHandles,
+    /// The images chosen on web pages ("Upload to iCloud Photos" in the context menu) that the
+    /// background fetched and keeps: give them to this panel and forget them (each goes to one
+    /// panel, once).
+    TakeWebImages,
 }
 
 impl Boundary for ToBackground {
@@ -60,10 +64,34 @@ pub enum FromBackground {
     },
     /// The kept handles ride beside, as `handles`.
     Handles,
+    /// The web images taken; their bytes ride beside as `buffers` (one `ArrayBuffer`, or null
+    /// when the fetch gave none, per image, in order).
+    WebImages {
+        images: Vec<WebImage>,
+    },
     Done,
     Error {
         message: String,
     },
+}
+
+/// An image the user chose on a web page, as the background fetched it (what to make of it is
+/// decided in `panel_model::web_image`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WebImage {
+    /// The image's own address.
+    pub src_url: String,
+    /// The address of the page it was on: kept in the JPEG's XMP (`dc:source`).
+    pub page_url: String,
+    /// The HTTP status of the fetch; 0 when there was no answer.
+    pub status: u16,
+    /// The `Content-Type` the server gave ("" when none).
+    pub media_type: String,
+    /// The image's HTTP `Last-Modified`, in ms since the Unix epoch, when the server gave one.
+    pub last_modified_ms: Option<u64>,
+    /// When the user chose the image, in ms since the Unix epoch.
+    pub chosen_ms: u64,
 }
 
 impl Boundary for FromBackground {

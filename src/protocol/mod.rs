@@ -22,7 +22,7 @@ mod observer;
 mod page;
 mod worker;
 
-pub use background::{FromBackground, ToBackground};
+pub use background::{FromBackground, ToBackground, WebImage};
 pub use catalog::catalog;
 pub use observer::{BodyFacts, FromObserver, ToObserver};
 pub use page::{

@@ -21,6 +21,10 @@ pub enum ToWorker {
         date_rescue: bool,
         /// Keep an iPhone photo's HDR gain map (`ConvertOptions::hdr_gain_map`).
         hdr_gain_map: bool,
+        /// The web page an image uploaded from a page was on (`ConvertOptions::source_url`),
+        /// written to the JPEG's XMP as `dc:source`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        source_url: Option<String>,
     },
 }
 

@@ -56,6 +56,9 @@ pub enum Reason {
     GaveUp { last: Box<Reason>, tries: u32 },
     /// A sentence stored by a version of photolift that kept words, not codes, in its journal.
     Stored { text: String },
+    /// An image chosen on a web page ("Upload to iCloud Photos") that its `address` did not give:
+    /// `status` 0 when there was no answer, a 2xx status when what came is not an image.
+    WebImageUnavailable { address: String, status: u16 },
 }
 
 /// What iCloud answered about one file's upload.
@@ -144,6 +147,12 @@ impl Reason {
                 text: "an old sentence".into(),
             },
         ];
+        for status in [0, 200, 404] {
+            all.push(Reason::WebImageUnavailable {
+                address: "https://example.org/photo.webp".into(),
+                status,
+            });
+        }
         for answer in [
             PageAnswer::ConnectionLost,
             PageAnswer::Status { status: 503 },
@@ -193,7 +202,7 @@ mod tests {
 
     #[test]
     fn every_variant_has_an_example() {
-        let mut seen = [false; 21];
+        let mut seen = [false; 22];
         for reason in Reason::examples() {
             // A new variant fails to compile here until it gets an example.
             let slot = match reason {
@@ -218,6 +227,7 @@ mod tests {
                 Reason::GaveUp { .. } => 18,
                 Reason::Stored { .. } => 19,
                 Reason::TooBigToConvert { .. } => 20,
+                Reason::WebImageUnavailable { .. } => 21,
             };
             seen[slot] = true;
         }

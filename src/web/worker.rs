@@ -53,6 +53,7 @@ pub fn start() -> Result<(), JsValue> {
                     quality,
                     date_rescue,
                     hdr_gain_map,
+                    source_url,
                 }),
                 Some(file),
             ) => {
@@ -61,6 +62,7 @@ pub fn start() -> Result<(), JsValue> {
                     date_rescue,
                     hdr_gain_map,
                     last_modified_ms: Some(file.last_modified() as i64),
+                    source_url,
                     ..ConvertOptions::default()
                 };
                 spawn_local(convert_file(job, file, options));

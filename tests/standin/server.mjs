@@ -12,6 +12,7 @@ import { AUTH_HOST, handleAuthHost } from './auth-service.mjs';
 import { makeThrowawayCert } from './cert.mjs';
 import { CONTENT_HOST, handleContentHost, isContentHost } from './content-service.mjs';
 import { CONTROL_PREFIX, handleControl } from './control-api.mjs';
+import { GALLERY_HOST, handleGallery } from './gallery-service.mjs';
 import { LIBRARY_HOST, handleLibraryHost } from './library-service.mjs';
 import { PHOTOSUPLOAD_HOST, handlePhotosUploadHost } from './photosupload-service.mjs';
 import { sendText } from './responses.mjs';
@@ -19,11 +20,11 @@ import { SITE_HOST, handleSite } from './site.mjs';
 import { createState, resetState, setFaults, setVariant, signOut } from './state.mjs';
 import { UPLOAD_HOST, handleUploadHost } from './upload-service.mjs';
 
-export { SITE_HOST, UPLOAD_HOST, LIBRARY_HOST, PHOTOSUPLOAD_HOST, CONTENT_HOST, AUTH_HOST };
+export { SITE_HOST, UPLOAD_HOST, LIBRARY_HOST, PHOTOSUPLOAD_HOST, CONTENT_HOST, AUTH_HOST, GALLERY_HOST };
 export const PHOTOS_URL = `https://${SITE_HOST}/photos/`;
 
 // Every host name the page uses; content hosts are matched by pattern (the upload URLs name one).
-const HOSTS = [SITE_HOST, PHOTOSUPLOAD_HOST, CONTENT_HOST, '*.icloud-content.com', UPLOAD_HOST, LIBRARY_HOST, AUTH_HOST];
+const HOSTS = [SITE_HOST, PHOTOSUPLOAD_HOST, CONTENT_HOST, '*.icloud-content.com', UPLOAD_HOST, LIBRARY_HOST, AUTH_HOST, GALLERY_HOST];
 
 /** Whether `host` is one of the names the stand-in answers for (a browser's proxy asks this). */
 export function isStandinHost(host) {
@@ -61,9 +62,10 @@ export async function startStandin({ port = 0 } = {}) {
   const { key, cert } = makeThrowawayCert();
   const state = createState();
   const timers = new Set(); // late answers and paced body reads, cancelled by close()
+  const gallery = new Map(); // what the non-iCloud test site serves (gallery-service.mjs)
 
   const server = createServer({ key, cert }, (req, res) => {
-    route(req, res, state, timers).catch((error) => {
+    route(req, res, state, timers, gallery).catch((error) => {
       console.error('stand-in:', error);
       if (!res.headersSent) sendText(res, 500, String(error));
       else res.destroy();
@@ -81,6 +83,7 @@ export async function startStandin({ port = 0 } = {}) {
     photosUrl: PHOTOS_URL,
     cert,
     state,
+    gallery,
     reset: () => resetState(state),
     setFaults: (config) => setFaults(state, config),
     setVariant: (partial) => setVariant(state, partial),
@@ -95,8 +98,9 @@ export async function startStandin({ port = 0 } = {}) {
   };
 }
 
-async function route(req, res, state, timers) {
+async function route(req, res, state, timers, gallery) {
   const host = (req.headers.host ?? '').replace(/:\d+$/, '').toLowerCase();
+  if (host === GALLERY_HOST) return handleGallery(req, res, gallery);
   if (host === PHOTOSUPLOAD_HOST) return handlePhotosUploadHost(req, res, state, timers);
   if (isContentHost(host)) return handleContentHost(req, res, state, timers);
   if (host === UPLOAD_HOST) return handleUploadHost(req, res, state, timers);

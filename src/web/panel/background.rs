@@ -57,8 +57,9 @@ pub fn by_messaging() -> bool {
     !available() && runtime_send_message().is_some()
 }
 
-/// Sends one request (with `handles` beside it, if any) and waits for the answer; the answer's
-/// `handles` ride beside it as well. An `Error` answer becomes an `Err`.
+/// Sends one request (with `handles` beside it, if any) and waits for the answer, which comes
+/// with the whole message it arrived in: what rides beside it (`handles`, `buffers`) is read
+/// from there. An `Error` answer becomes an `Err`.
 pub async fn ask(
     request: &ToBackground,
     handles: Option<&Array>,
@@ -79,9 +80,9 @@ pub async fn ask(
         // Promise.resolve, not a cast: Firefox's promise comes from another compartment.
         let answer = Promise::resolve(&send.call1(&runtime, &message)?);
         let data = within(answer, "the background's answer").await?;
-        return match from_js::<FromBackground>(data)? {
+        return match from_js::<FromBackground>(data.clone())? {
             FromBackground::Error { message } => Err(message.into()),
-            answer => Ok((answer, JsValue::UNDEFINED)),
+            answer => Ok((answer, data)),
         };
     }
     let window = web_sys::window().ok_or("no window")?;
@@ -99,10 +100,9 @@ pub async fn ask(
         .dyn_into()?;
     port.close();
     let data = event.data();
-    let handles = Reflect::get(&data, &"handles".into())?;
-    match from_js::<FromBackground>(data)? {
+    match from_js::<FromBackground>(data.clone())? {
         FromBackground::Error { message } => Err(message.into()),
-        answer => Ok((answer, handles)),
+        answer => Ok((answer, data)),
     }
 }
 

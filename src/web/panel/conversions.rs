@@ -50,6 +50,8 @@ pub struct Conversions {
     pool: Pool,
     /// The user's files, by plan id: handles, not bytes (kept for "retry failed").
     pub originals: HashMap<FileId, File>,
+    /// The page each image chosen on a web page was on, for its JPEG's XMP (`dc:source`).
+    pub sources: HashMap<FileId, String>,
     pub outputs: HashMap<FileId, Output>,
     /// What a row says besides its state ("Converted from HEIC").
     pub notes: HashMap<FileId, String>,
@@ -63,6 +65,7 @@ impl Conversions {
         Conversions {
             pool,
             originals: HashMap::new(),
+            sources: HashMap::new(),
             outputs: HashMap::new(),
             notes: HashMap::new(),
             thumbnails: HashMap::new(),
@@ -86,6 +89,7 @@ impl Conversions {
                 quality: settings.quality,
                 date_rescue: settings.date_rescue,
                 hdr_gain_map: settings.hdr_gain_map,
+                source_url: self.sources.get(&id).cloned(),
             };
             if !self.pool.submit(id.0, file, &message)? {
                 logged(plan.conversion_failed(id, Reason::NoConverterFree));

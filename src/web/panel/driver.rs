@@ -168,7 +168,12 @@ impl Driver {
                             .or(notice);
                         self.view.set_notice(notice.as_deref())?;
                     }
-                    PageSaid::Show => self.set_expanded(true)?,
+                    PageSaid::Show => {
+                        // Shown by the toolbar or the context menu: an image chosen on a web
+                        // page may be waiting.
+                        super::web_images::take(self.sender.clone());
+                        self.set_expanded(true)?
+                    }
                     PageSaid::Changed(report) => self.view.page_changed.render(Some(&report))?,
                 }
             }
@@ -179,6 +184,9 @@ impl Driver {
                 self.plan.check_timeouts(now_ms());
             }
             Event::DiagnosticsCopied(ok) => self.view.page_changed.copied(ok),
+            Event::WebImages(taken) => {
+                super::web_images::add(&mut self.plan, &mut self.conversions, taken);
+            }
             Event::Thumbnail(id, url) => {
                 self.conversions.thumbnails.insert(id, url);
                 let (view, plan) = (&mut self.view, &self.plan);

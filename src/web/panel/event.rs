@@ -46,4 +46,6 @@ pub enum Event {
     JournalWritten,
     /// Whether the diagnostics report reached the clipboard.
     DiagnosticsCopied(bool),
+    /// Images chosen on web pages, taken from the background.
+    WebImages(Vec<super::web_images::WebTaken>),
 }

@@ -79,7 +79,8 @@ pub async fn kept() -> Vec<FileSystemHandle> {
         return Vec::new();
     }
     match background::ask(&ToBackground::KeptHandles, None).await {
-        Ok((_, handles)) => Some(handles)
+        Ok((_, answer)) => Reflect::get(&answer, &"handles".into())
+            .ok()
             .filter(|h| h.is_instance_of::<Array>())
             .map(|h| {
                 h.unchecked_into::<Array>()

@@ -19,6 +19,7 @@ mod present;
 mod resume;
 mod thumbnail;
 mod view;
+mod web_images;
 
 use super::pool::{Pool, WorkerSignal};
 use super::store;
@@ -107,6 +108,7 @@ impl Panel {
             resume_from_kept_handles(send.clone());
         }
         *shared.borrow_mut() = Some(driver);
+        web_images::take(send.clone());
 
         wire_page(&send, port);
         // The panel lives as long as its page: nothing ever drops this.
