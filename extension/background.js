@@ -5,7 +5,8 @@
 import './protocol.js';
 import './content/icloud.js';
 import { forgetHandles, keepHandles, keptHandles } from './handle-store.js';
-import { isVerifiedPanel, registerPanel, verifyPanel } from './panel-keys.js';
+import { listenForNews, newsRequests, notificationClicked } from './news.js';
+import { isVerifiedPanel, panelTab, registerPanel, verifyPanel } from './panel-keys.js';
 import { takeTurn } from './panel-turn.js';
 import { installWebImageMenu, webImagesAnswer } from './web-image.js';
 
@@ -126,3 +127,29 @@ self.addEventListener('message', (event) => {
   );
   event.waitUntil?.(answered);
 });
+
+// The toolbar badge and system notifications (news.js), for a verified panel's tab: by
+// extension messaging (its sender names the tab), or posted to this worker (its token does).
+const NEWS = {
+  [P.ToBackground.SET_BADGE]: newsRequests[P.ToBackground.SET_BADGE],
+  [P.ToBackground.NOTIFY]: newsRequests[P.ToBackground.NOTIFY],
+  [P.ToBackground.WITHDRAW_NOTIFICATION]: newsRequests[P.ToBackground.WITHDRAW_NOTIFICATION],
+};
+for (const [type, apply] of Object.entries(NEWS)) {
+  senderHandlers[type] = async (message, sender) => {
+    const tabId = isPanelSender(sender) ? sender.tab.id : null;
+    if (tabId === null || !await isVerifiedPanel(message.token, `panel-in-tab:${tabId}`)) throw new Error(`${type}: not a verified photolift panel`);
+    await apply(message, tabId);
+    return reply(P.FromBackground.DONE);
+  };
+  requestHandlers[type] = async (event) => {
+    const tabId = await panelTab(event.data.token);
+    if (tabId === null) throw new Error(`${type}: the panel's tab is unknown`);
+    await apply(event.data, tabId);
+    return reply(P.FromBackground.DONE);
+  };
+}
+const newsActions = { showPanel, openPhotos };
+listenForNews(newsActions);
+// Tests run the very handler a click on a notification runs (the notification is outside the page).
+globalThis.photoliftNotificationClicked = (id) => notificationClicked(id, newsActions);

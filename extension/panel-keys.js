@@ -53,7 +53,7 @@ export function verifyPanel(tabId, frameId, secret) {
     delete secrets[tabId];
     const token = randomSecret();
     const tokens = await read(TOKENS_KEY);
-    tokens[token] = { clientId: null };
+    tokens[token] = { clientId: null, tabId };
     await chrome.storage.session.set({ [SECRETS_KEY]: secrets, [TOKENS_KEY]: await livingTokens(tokens) });
     return token;
   });
@@ -73,6 +73,12 @@ export function isVerifiedPanel(token, clientId) {
     }
     return entry.clientId === clientId;
   });
+}
+
+/** The tab of the verified panel that holds `token` (null: none). */
+export async function panelTab(token) {
+  const tokens = await read(TOKENS_KEY);
+  return typeof token === 'string' ? tokens[token]?.tabId ?? null : null;
 }
 
 // Tokens of panels whose page is gone are dropped (when the worker can tell: it has clients).

@@ -56,6 +56,9 @@ globalThis.PhotoliftProtocol = (() => {
     KEPT_HANDLES: 'kept-handles',
     FORGET_HANDLES: 'forget-handles',
     TAKE_WEB_IMAGES: 'take-web-images',
+    SET_BADGE: 'set-badge',
+    NOTIFY: 'notify',
+    WITHDRAW_NOTIFICATION: 'withdraw-notification',
   });
   const FromBackground = Object.freeze({
     VERIFIED: 'verified',

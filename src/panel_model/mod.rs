@@ -5,12 +5,14 @@
 
 mod action;
 mod intake;
+mod news;
 mod settings;
 mod state;
 mod web_image;
 
 pub use action::Action;
 pub use intake::skipped_by_name;
+pub use news::{Badge, News, Notice, Say, Snapshot, Wait};
 pub use settings::Settings;
 pub use state::{row_state, PanelState, RowMessage};
 pub use web_image::{web_image_intake, web_image_name, WebImageIntake};

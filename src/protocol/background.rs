@@ -1,8 +1,10 @@
 //! The `background` boundary: the panel ↔ the extension's background, which keeps what a frame
 //! inside icloud.com cannot keep itself (the browser denies it IndexedDB and Web Locks): the
-//! handles of dropped files and whose turn it is to upload. Each request goes with a transferred
-//! port; the answer comes back on it. File-system handles ride beside as `handles`, and every
-//! such request carries the panel's `token` beside it: only a verified panel is answered.
+//! handles of dropped files and whose turn it is to upload; and it shows the toolbar badge and
+//! the system notifications the panel decides on (`panel_model::News`). Each request goes with a
+//! transferred port; the answer comes back on it. File-system handles ride beside as `handles`,
+//! and every such request carries the panel's `token` beside it: only a verified panel is
+//! answered.
 //!
 //! Two requests go by extension messaging instead (`chrome.runtime.sendMessage`), which tells the
 //! background the sender's tab and frame and which the page cannot see: the content script's
@@ -39,6 +41,21 @@ pub enum ToBackground {
     /// background fetched and keeps: give them to this panel and forget them (each goes to one
     /// panel, once).
     TakeWebImages,
+    /// Show on the toolbar button, for every tab: `text` on its badge (empty: no badge) on
+    /// `color` (`#rrggbb`), and `title` as its tooltip. Sent only when it changes. A badge
+    /// `until_seen` (a result) goes when the user comes to the panel's tab.
+    SetBadge {
+        text: String,
+        color: String,
+        title: String,
+        until_seen: bool,
+    },
+    /// A system notification about this panel's upload, unless the user is looking at the
+    /// panel's tab already; clicking it brings that tab and its panel forward. One per tab: a
+    /// new one replaces the last.
+    Notify { title: String, message: String },
+    /// This panel's notification is stale (the user came back, the wait is over): take it away.
+    WithdrawNotification,
 }
 
 impl Boundary for ToBackground {

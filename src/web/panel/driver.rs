@@ -6,6 +6,7 @@ use super::conversions::{logged, now_ms, Conversions};
 use super::download::download;
 use super::event::{Action, Event, Picked, Sender};
 use super::handles;
+use super::news::NewsShell;
 use super::page_session::{PageSaid, PageSession};
 use super::present;
 use super::resume;
@@ -34,6 +35,8 @@ pub struct Driver {
     sender: Sender,
     /// The one timer: set for the earliest moment the clock alone changes what to do.
     wake: Option<(u64, Timeout)>,
+    /// The toolbar badge and notifications.
+    news: NewsShell,
 }
 
 /// A wake-up that is due while nothing can move (the page takes no batch yet) is tried again
@@ -107,6 +110,7 @@ impl Driver {
             expanded: true,
             sender,
             wake: None,
+            news: NewsShell::new(),
         };
         let resumed = driver.plan.files().map(|f| f.id).collect();
         let drawn = present::rows(
@@ -356,6 +360,8 @@ impl Driver {
         if let Some(offer) = &self.resume_offer {
             self.view.set_resume_offer(Some(offer))?;
         }
+        let storage_failed = self.journal.storage_error.is_some();
+        self.news.show(&self.plan, &self.page, storage_failed);
         Ok(())
     }
 }

@@ -13,6 +13,7 @@ mod driver;
 mod event;
 mod handles;
 mod intake;
+mod news;
 mod one_at_a_time;
 mod page_session;
 mod present;

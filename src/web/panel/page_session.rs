@@ -75,6 +75,11 @@ impl PageSession {
         self.changed.as_ref()
     }
 
+    /// What the page last said of itself (signed out, ready, …).
+    pub fn status(&self) -> PageStatus {
+        self.status
+    }
+
     /// When the hold on batches ends, while there is one.
     pub fn hold_until(&self, now: u64) -> Option<u64> {
         (self.hold_batches_until > now).then_some(self.hold_batches_until)
