@@ -27,6 +27,9 @@ globalThis.PhotoliftProtocol = (() => {
     SET_EXPANDED: 'set-expanded',
     SET_TITLE: 'set-title',
     UPLOAD_BATCH: 'upload-batch',
+    MOVE_PANEL: 'move-panel',
+    RESIZE_PANEL: 'resize-panel',
+    DOCK_PANEL: 'dock-panel',
   });
   const FromPage = Object.freeze({
     CONNECT: 'connect',

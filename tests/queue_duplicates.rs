@@ -103,3 +103,26 @@ fn garbage_keys_are_refused_so_unrelated_photos_never_collapse() {
     assert_eq!(plan.file(id).unwrap().state, FileState::Converting);
     assert!(plan.remember_uploaded("xyz", "2026-11-20").is_err());
 }
+
+#[test]
+fn forgetting_frees_a_photo_uploaded_in_this_plan_but_not_a_twin_on_its_way() {
+    let mut plan = UploadPlan::new(PlanConfig::default()).unwrap();
+    let (first, _) = convert(&mut plan, "IMG_0001.HEIC", &key_for(1));
+    assert_eq!(plan.next_batch(0), Some(vec![first]));
+    plan.upload_succeeded(first, 0).unwrap();
+    let (on_its_way, _) = convert(&mut plan, "IMG_0002.HEIC", &key_for(2));
+    let (again, state) = convert(&mut plan, "IMG_0001 again.HEIC", &key_for(1));
+    assert_eq!(
+        state,
+        FileState::Skipped,
+        "{:?}",
+        reason_words(&plan, again)
+    );
+
+    plan.forget_uploaded();
+    let (after, state) = convert(&mut plan, "IMG_0001.HEIC", &key_for(1));
+    assert_eq!(state, FileState::Ready, "{:?}", reason_words(&plan, after));
+    let (twin, state) = convert(&mut plan, "IMG_0002 copy.HEIC", &key_for(2));
+    assert_eq!(state, FileState::Skipped, "{:?}", reason_words(&plan, twin));
+    assert_eq!(plan.file(on_its_way).unwrap().state, FileState::Ready);
+}

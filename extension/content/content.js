@@ -62,13 +62,131 @@
     // "Copy diagnostics" writes to the clipboard from the panel frame.
     iframe.allow = 'clipboard-write';
     Object.assign(iframe.style, {
-      position: 'fixed', right: '16px', bottom: '16px', width: '400px', height: '580px',
-      maxHeight: 'calc(100vh - 32px)', border: '0', borderRadius: '14px', zIndex: '2147483647',
+      position: 'fixed', border: '0', borderRadius: '14px', zIndex: '2147483647', margin: '0',
       boxShadow: '0 8px 32px rgba(0,0,0,.25)', background: 'transparent', colorScheme: 'normal',
     });
+    placePanel();
     (document.body || document.documentElement).appendChild(iframe);
     setInterval(reportStatus, 1000);
     setInterval(() => tracker.tick(), 500);
+    setInterval(avoidPageProgress, 500);
+    window.addEventListener('resize', placePanel);
+    chrome.storage.local.get(LAYOUT_KEY).then((stored) => {
+      const saved = stored?.[LAYOUT_KEY];
+      if (saved && ['left', 'top', 'width', 'height'].every((k) => Number.isFinite(saved[k]))) layout = saved;
+      placePanel();
+    }).catch(() => {});
+  }
+
+  // ---- where the panel is ------------------------------------------------------------------------
+  // The user drags the panel by its bar, resizes it by its corner grip (or uses the arrow keys on
+  // either), or clicks the move handle to send it to the next corner; the panel says so over the
+  // port and this places the frame. Where the user put it is remembered in extension storage.
+  // Until then it sits in the bottom right corner, narrower in a narrow window. It never covers
+  // the page's own upload progress (the adapter says where that is): it steps aside while that
+  // shows. Collapsed it is a pill in the panel's bottom right corner.
+  const LAYOUT_KEY = 'photolift.panelLayout';
+  const MARGIN = 16;
+  const MIN_WIDTH = 280;
+  const MIN_HEIGHT = 220;
+  const PILL = { width: 240, height: 44 };
+  let layout = null; // {left, top, width, height} once the user moved or resized the panel
+  let expanded = true;
+  let pageProgress = null; // the page's own upload progress, in this window's coordinates
+  let saveTimer = 0;
+
+  const clamp = (value, low, high) => Math.max(low, Math.min(high, value));
+
+  /** The panel's box (expanded), kept inside the window. */
+  function panelBox() {
+    const maxWidth = Math.max(MIN_WIDTH, innerWidth - 2 * 8);
+    const maxHeight = Math.max(MIN_HEIGHT, innerHeight - 2 * 8);
+    // A narrow window gets a narrow panel: about a third of its width, 280 to 400 px.
+    const width = clamp(layout ? layout.width : clamp(Math.round(innerWidth * 0.34), MIN_WIDTH, 400), MIN_WIDTH, maxWidth);
+    const height = clamp(layout ? layout.height : 580, MIN_HEIGHT, Math.min(maxHeight, innerHeight - 2 * MARGIN));
+    const left = layout ? layout.left : innerWidth - width - MARGIN;
+    const top = layout ? layout.top : innerHeight - height - MARGIN;
+    return {
+      left: clamp(left, 0, Math.max(0, innerWidth - width)),
+      top: clamp(top, 0, Math.max(0, innerHeight - height)),
+      width, height,
+    };
+  }
+
+  const overlaps = (a, b) => a.left < b.left + b.width && b.left < a.left + a.width &&
+    a.top < b.top + b.height && b.top < a.top + a.height;
+  const fits = (box) => box.left >= 0 && box.top >= 0 && box.left + box.width <= innerWidth &&
+    box.top + box.height <= innerHeight;
+
+  /** `box` moved beside `avoid` (left of it, above, right, below: the first that fits). */
+  function stepAside(box, avoid) {
+    const gap = 8;
+    const candidates = [
+      { ...box, left: avoid.left - box.width - gap },
+      { ...box, top: avoid.top - box.height - gap },
+      { ...box, left: avoid.left + avoid.width + gap },
+      { ...box, top: avoid.top + avoid.height + gap },
+    ];
+    return candidates.find((c) => fits(c) && !overlaps(c, avoid)) ?? box;
+  }
+
+  function placePanel() {
+    if (!iframe) return;
+    const panel = panelBox();
+    let box = expanded ? panel : {
+      left: panel.left + panel.width - PILL.width, top: panel.top + panel.height - PILL.height, ...PILL,
+    };
+    const snapped = Boolean(pageProgress && overlaps(box, pageProgress));
+    if (snapped) box = stepAside(box, pageProgress);
+    Object.assign(iframe.style, {
+      left: `${Math.round(box.left)}px`, top: `${Math.round(box.top)}px`, right: 'auto', bottom: 'auto',
+      width: `${Math.round(box.width)}px`, height: `${Math.round(box.height)}px`,
+      borderRadius: expanded ? '14px' : '999px',
+    });
+    iframe.dataset.expanded = String(expanded);
+    iframe.dataset.snapped = String(snapped);
+  }
+
+  function remember(next) {
+    layout = next;
+    placePanel();
+    clearTimeout(saveTimer);
+    saveTimer = setTimeout(() => {
+      chrome.storage.local.set({ [LAYOUT_KEY]: layout }).catch((error) => console.warn('photolift:', error));
+    }, 300);
+  }
+
+  function movePanel({ dx, dy }) {
+    const box = panelBox();
+    remember({ ...box, left: box.left + Number(dx || 0), top: box.top + Number(dy || 0) });
+  }
+
+  function resizePanel({ dw, dh }) {
+    const box = panelBox();
+    remember({ ...box, width: Math.max(MIN_WIDTH, box.width + Number(dw || 0)),
+      height: Math.max(MIN_HEIGHT, box.height + Number(dh || 0)) });
+  }
+
+  // The next corner, clockwise: bottom right → bottom left → top left → top right.
+  function dockPanel() {
+    const box = panelBox();
+    const right = box.left + box.width / 2 > innerWidth / 2;
+    const bottom = box.top + box.height / 2 > innerHeight / 2;
+    const [toRight, toBottom] = right && bottom ? [false, true] : !right && bottom ? [false, false]
+      : !right && !bottom ? [true, false] : [true, true];
+    remember({
+      ...box,
+      left: toRight ? innerWidth - box.width - MARGIN : MARGIN,
+      top: toBottom ? innerHeight - box.height - MARGIN : MARGIN,
+    });
+  }
+
+  function avoidPageProgress() {
+    const rect = site.uploadProgressRect(document);
+    const same = (a, b) => (!a && !b) || (a && b && ['left', 'top', 'width', 'height'].every((k) => Math.abs(a[k] - b[k]) < 1));
+    if (same(rect, pageProgress)) return;
+    pageProgress = rect;
+    placePanel();
   }
 
   // The panel says when its WASM is listening (its load event fires before that); each time it
@@ -107,10 +225,9 @@
     return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
   }
 
-  function setExpanded(expanded) {
-    iframe.style.height = expanded ? '580px' : '52px';
-    iframe.style.width = expanded ? '400px' : '220px';
-    iframe.dataset.expanded = String(expanded);
+  function setExpanded(open) {
+    expanded = open;
+    placePanel();
   }
 
   chrome.runtime.onMessage.addListener((message) => {
@@ -126,6 +243,9 @@
     [P.ToPage.SET_EXPANDED]: (message) => setExpanded(Boolean(message.expanded)),
     [P.ToPage.SET_TITLE]: (message) => showProgressInTitle(message.title),
     [P.ToPage.UPLOAD_BATCH]: (message) => handOver(message),
+    [P.ToPage.MOVE_PANEL]: (message) => movePanel(message),
+    [P.ToPage.RESIZE_PANEL]: (message) => resizePanel(message),
+    [P.ToPage.DOCK_PANEL]: () => dockPanel(),
   };
 
   async function onPanelMessage(message) {

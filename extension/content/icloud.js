@@ -103,6 +103,36 @@ globalThis.PhotoliftICloud = (() => {
 
   const BUTTONS = '[role="button"], button, ui-button';
 
+  // ---- the page's own upload progress ----------------------------------------------------------
+  // While it uploads, the Photos app shows its own progress list, a card docked in the app's
+  // bottom right corner (where photolift's panel sits by default). Its markup on the real site is
+  // not known from the captures: these class markers are a guess to check against the live page
+  // (the stand-in plays it as `.UploadProgress`). Found or not, nothing but the panel's position
+  // depends on it.
+  const UPLOAD_PROGRESS = '.UploadProgress, [class~="UploadProgressView"], [class~="upload-progress"], ' +
+    '[class~="UploadStatusView"]';
+
+  /** Where the page's own upload progress is, in `topDoc`'s window coordinates; null when not shown. */
+  function uploadProgressRect(topDoc = document) {
+    const appDoc = findAppDocument(topDoc);
+    if (!appDoc) return null;
+    const el = [...appDoc.querySelectorAll(UPLOAD_PROGRESS)].find((e) => !e.closest('[hidden]'));
+    const rect = el?.getBoundingClientRect();
+    if (!rect || rect.width < 1 || rect.height < 1) return null;
+    let left = rect.left;
+    let top = rect.top;
+    if (appDoc !== topDoc) {
+      const frame = [...topDoc.querySelectorAll('iframe')].find((f) => {
+        try { return f.contentDocument === appDoc; } catch { return false; }
+      });
+      if (!frame) return null;
+      const outer = frame.getBoundingClientRect();
+      left += outer.left + frame.clientLeft;
+      top += outer.top + frame.clientTop;
+    }
+    return { left, top, width: rect.width, height: rect.height };
+  }
+
   function findUploadButton(appDoc) {
     const byClass = [...appDoc.querySelectorAll('ui-button.UploadButton, [class*="UploadButton"]')]
       .find((el) => !hasWord(labelOf(el), NOT_UPLOAD_WORDS));
@@ -276,6 +306,6 @@ globalThis.PhotoliftICloud = (() => {
     isPhotosPage, isAppWindow, findAppDocument, findUploadButton, findUploadInput, findLibraryLink,
     pageStatus, pageChecks, classifyRequest, carriesOutcomes, readReservation, uuidOfBytesUrl,
     readRegistrationRequest, readRegistrationAnswer, judgeRegistration, judgeAnswer, describeForReport,
-    manifestFacts, SESSION_EXPIRED,
+    manifestFacts, uploadProgressRect, SESSION_EXPIRED,
   };
 })();

@@ -19,6 +19,9 @@ pub enum Action {
     ResumePick,
     ResumePickFolder,
     ResumeDiscard,
+    /// Cancel asks first: these answer its question (cancel the upload, or keep it going).
+    CancelConfirm,
+    CancelKeep,
 }
 
 impl Action {
@@ -39,6 +42,8 @@ impl Action {
             Action::ResumePick => "resume-pick",
             Action::ResumePickFolder => "resume-pick-folder",
             Action::ResumeDiscard => "resume-discard",
+            Action::CancelConfirm => "cancel-confirm",
+            Action::CancelKeep => "cancel-keep",
         }
     }
 

@@ -9,10 +9,11 @@ mod news;
 mod settings;
 mod state;
 mod web_image;
+pub mod upload_memory;
 
 pub use action::Action;
 pub use intake::skipped_by_name;
 pub use news::{Badge, News, Notice, Say, Snapshot, Wait};
-pub use settings::Settings;
+pub use settings::{Settings, BATCH_SIZE_RANGE, MAX_ATTEMPTS_RANGE, QUALITY_RANGE};
 pub use state::{row_state, PanelState, RowMessage};
 pub use web_image::{web_image_intake, web_image_name, WebImageIntake};

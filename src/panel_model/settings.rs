@@ -36,7 +36,27 @@ impl Default for Settings {
     }
 }
 
+/// The range of each setting the options page offers (and what stored values are held to).
+pub const QUALITY_RANGE: std::ops::RangeInclusive<u8> = 50..=100;
+pub const BATCH_SIZE_RANGE: std::ops::RangeInclusive<usize> = 1..=100;
+pub const MAX_ATTEMPTS_RANGE: std::ops::RangeInclusive<u32> = 1..=10;
+
 impl Settings {
+    /// The settings with each number held inside the range the options page offers, so a hand-
+    /// edited or damaged value never reaches the encoder or the plan.
+    pub fn sanitized(mut self) -> Settings {
+        self.quality = self
+            .quality
+            .clamp(*QUALITY_RANGE.start(), *QUALITY_RANGE.end());
+        self.batch_size = self
+            .batch_size
+            .clamp(*BATCH_SIZE_RANGE.start(), *BATCH_SIZE_RANGE.end());
+        self.max_attempts = self
+            .max_attempts
+            .clamp(*MAX_ATTEMPTS_RANGE.start(), *MAX_ATTEMPTS_RANGE.end());
+        self
+    }
+
     pub fn plan_config(&self, workers: usize) -> PlanConfig {
         let defaults = PlanConfig::default();
         PlanConfig {
@@ -81,5 +101,26 @@ mod tests {
         let config = zeros.plan_config(0);
         assert!(config.validate().is_ok(), "{config:?}");
         assert_eq!(config.upload_timeout_ms, 1_000);
+    }
+
+    #[test]
+    fn sanitized_settings_stay_in_the_options_ranges() {
+        let wild = Settings {
+            quality: 0,
+            batch_size: 10_000,
+            max_attempts: 0,
+            ..Settings::default()
+        }
+        .sanitized();
+        assert_eq!(
+            (wild.quality, wild.batch_size, wild.max_attempts),
+            (50, 100, 1)
+        );
+        let fine = Settings {
+            quality: 70,
+            ..Settings::default()
+        };
+        assert_eq!(fine.clone().sanitized().quality, 70);
+        assert_eq!(Settings::default().sanitized().batch_size, 20);
     }
 }

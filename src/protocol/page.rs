@@ -29,6 +29,21 @@ pub enum ToPage {
         batch: u32,
         files: Vec<BatchFile>,
     },
+    /// The user moves the panel (dragging its bar, or the arrow keys on its move handle): by
+    /// this many CSS pixels. The content script keeps it inside the window and remembers where.
+    MovePanel {
+        dx: f64,
+        dy: f64,
+    },
+    /// The user resizes the panel (its corner grip, or the arrow keys on it): by this many CSS
+    /// pixels, within the panel's limits.
+    ResizePanel {
+        dw: f64,
+        dh: f64,
+    },
+    /// The move handle was clicked, not dragged: the panel goes to the next corner of the
+    /// window (moving it without a dragging movement, WCAG 2.5.7).
+    DockPanel,
 }
 
 impl Boundary for ToPage {

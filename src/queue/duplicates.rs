@@ -50,6 +50,12 @@ impl DuplicateIndex {
         self.remembered_since.clear();
     }
 
+    /// Lets go of this plan's claims whose owner `settled` says is done with (uploaded): a copy
+    /// added after the user forgot the uploaded photos is new again, not a twin in this drop.
+    pub fn release_owners(&mut self, settled: impl Fn(FileId) -> bool) {
+        self.owner_in_plan.retain(|_, owner| !settled(*owner));
+    }
+
     pub fn remember_uploaded(&mut self, record: RememberedUpload) {
         self.remembered_since.insert(record.key, record.day);
     }

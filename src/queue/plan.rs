@@ -425,9 +425,27 @@ impl UploadPlan {
         self.config.upload_duplicates = upload_duplicates;
     }
 
-    /// Forgets the photos remembered as uploaded in earlier sessions (the user cleared the memory).
+    /// New settings for what comes next (the user changed them on the options page while the
+    /// panel runs): the next batch takes the new size, the next failure counts against the new
+    /// number of tries; the batch in flight and files already converted keep what they have.
+    pub fn reconfigure(&mut self, config: PlanConfig) -> Result<(), QueueError> {
+        config.validate()?;
+        self.config = config;
+        Ok(())
+    }
+
+    /// Forgets the photos remembered as uploaded in earlier sessions and those uploaded in this
+    /// plan (the user cleared the memory).
     pub fn forget_uploaded(&mut self) {
         self.duplicates.forget_remembered();
+        // Photos uploaded earlier in this panel are uploaded photos too: the same photo added
+        // again goes up again (a copy still on its way keeps its twin skipped).
+        let files = &self.files;
+        self.duplicates.release_owners(|owner| {
+            files
+                .get(owner)
+                .is_some_and(|f| f.state == FileState::Uploaded)
+        });
     }
 
     /// The page could not take the batch in flight at all (signed out, app not loaded yet): its

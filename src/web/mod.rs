@@ -11,6 +11,8 @@ mod i18n;
 mod measure;
 mod messages;
 #[cfg(feature = "panel")]
+mod options;
+#[cfg(feature = "panel")]
 mod page_link;
 #[cfg(feature = "panel")]
 mod panel;
@@ -36,4 +38,12 @@ pub fn start_panel(worker_url: String) -> Result<(), JsValue> {
 #[wasm_bindgen]
 pub fn start_worker() -> Result<(), JsValue> {
     worker::start()
+}
+
+/// Entry point of `options.html` (see `extension/options.js`): in the panel's module.
+#[cfg(feature = "panel")]
+#[wasm_bindgen]
+pub fn start_options() -> Result<(), JsValue> {
+    console_error_panic_hook::set_once();
+    options::start()
 }

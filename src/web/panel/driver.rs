@@ -17,7 +17,7 @@ use crate::queue::{report_csv, report_json, JournalEntry, PlanState, UploadPlan}
 use crate::web::i18n::{reason_text, text};
 use crate::web::messages::from_js;
 use crate::web::pool::Pool;
-use crate::web::store::{self, JournalMeta, Loaded};
+use crate::web::store::{self, JournalMeta, Loaded, StorageChange};
 use gloo::timers::callback::Timeout;
 use wasm_bindgen::prelude::*;
 
@@ -37,6 +37,8 @@ pub struct Driver {
     wake: Option<(u64, Timeout)>,
     /// The toolbar badge and notifications.
     news: NewsShell,
+    /// The control just used, whose focus is looked after once the panel has been drawn.
+    focus_after: Option<Action>,
 }
 
 /// A wake-up that is due while nothing can move (the page takes no batch yet) is tried again
@@ -111,6 +113,7 @@ impl Driver {
             sender,
             wake: None,
             news: NewsShell::new(),
+            focus_after: None,
         };
         let resumed = driver.plan.files().map(|f| f.id).collect();
         let drawn = present::rows(
@@ -148,7 +151,19 @@ impl Driver {
                     offer.dropped = resume::dropped_names(names);
                 }
             }
-            Event::Control(action) => self.on_control(action)?,
+            Event::Control(action) => {
+                self.on_control(action)?;
+                self.focus_after = Some(action);
+            }
+            Event::ListKey(key) => {
+                self.view.list_key(&key)?;
+            }
+            Event::RowFocused(position) => self.view.row_focused(position)?,
+            Event::Layout(message) => {
+                if self.page.is_connected() {
+                    self.page.send(&message)?;
+                }
+            }
             Event::SetUploadDuplicates(on) => {
                 self.settings.upload_duplicates = on;
                 self.plan.set_upload_duplicates(on);
@@ -191,6 +206,7 @@ impl Driver {
             Event::WebImages(taken) => {
                 super::web_images::add(&mut self.plan, &mut self.conversions, taken);
             }
+            Event::Storage(change) => self.on_storage(change),
             Event::Thumbnail(id, url) => {
                 self.conversions.thumbnails.insert(id, url);
                 let (view, plan) = (&mut self.view, &self.plan);
@@ -213,7 +229,13 @@ impl Driver {
         self.pump()?;
         self.journal.persist(&mut self.plan);
         self.set_timer();
-        self.render()
+        self.render()?;
+        // The control that was used may be gone now (Pause became Resume): focus goes to the one
+        // in its place.
+        match self.focus_after.take() {
+            Some(action) => self.view.keep_focus(action),
+            None => Ok(()),
+        }
     }
 
     /// Sets the timer for the plan's next deadline or retry (`next_wake_ms`) or the end of the
@@ -253,7 +275,15 @@ impl Driver {
                 }
                 self.plan.resume()
             }
+            // Cancel asks first (the photos not yet uploaded would not be).
             Action::Cancel => {
+                let s = self.plan.summary();
+                let left = s.total - (s.uploaded + s.skipped + s.failed).min(s.total);
+                self.view.set_confirm_cancel(true, left)?;
+            }
+            Action::CancelKeep => self.view.set_confirm_cancel(false, 0)?,
+            Action::CancelConfirm => {
+                self.view.set_confirm_cancel(false, 0)?;
                 self.plan.cancel();
                 self.conversions.outputs.clear();
             }
@@ -291,6 +321,23 @@ impl Driver {
             }
         }
         Ok(())
+    }
+
+    /// What the options page changed applies from now on: to files converted from here (quality,
+    /// date rescue), the next batch (its size), the next failure (tries), the next photo judged a
+    /// duplicate; a batch in flight and photos already converted keep what they have.
+    fn on_storage(&mut self, change: StorageChange) {
+        match change {
+            StorageChange::Settings(settings) => {
+                let config = settings.plan_config(self.plan.config().max_converting);
+                logged(self.plan.reconfigure(config));
+                self.settings = settings;
+            }
+            StorageChange::MemoryForgotten => self.plan.forget_uploaded(),
+            StorageChange::MemoryImported(records) => self.plan.remember_uploads(records),
+            // Its own uploads.
+            StorageChange::MemoryWritten => {}
+        }
     }
 
     /// Puts the diagnostics report on the clipboard; the button says whether it got there.

@@ -5,6 +5,7 @@
 
 use crate::queue::{FileId, JournalEntry};
 use crate::web::pool::WorkerSignal;
+use crate::web::store::StorageChange;
 use std::rc::Rc;
 use wasm_bindgen::JsValue;
 use web_sys::{File, MessagePort};
@@ -37,6 +38,13 @@ pub enum Event {
     Page(JsValue),
     ToggleExpanded,
     Scrolled,
+    /// A key for the file list (arrows, Home, End, Page Up/Down).
+    ListKey(String),
+    /// A row of the list got focus; its `aria-posinset`.
+    RowFocused(usize),
+    /// The user moves, resizes or docks the panel: said to the content script, which owns the
+    /// frame (`ToPage::MovePanel`, `ResizePanel`, `DockPanel`).
+    Layout(crate::protocol::ToPage),
     /// The clock.
     Tick,
     Thumbnail(FileId, String),
@@ -48,4 +56,6 @@ pub enum Event {
     DiagnosticsCopied(bool),
     /// Images chosen on web pages, taken from the background.
     WebImages(Vec<super::web_images::WebTaken>),
+    /// The options page changed the settings or the upload memory.
+    Storage(StorageChange),
 }

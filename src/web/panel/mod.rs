@@ -15,6 +15,7 @@ mod handles;
 mod intake;
 mod news;
 mod one_at_a_time;
+mod options_link;
 mod page_session;
 mod present;
 mod resume;
@@ -104,6 +105,9 @@ impl Panel {
             .ok_or("no #photolift-root")?;
         let view = view::View::build(&mount)?;
         wire_dom(&view, &send)?;
+        options_link::add(&mount)?;
+        let changed = send.clone();
+        store::watch(move |change| changed(Event::Storage(change)));
         let driver = Driver::new(view, pool, loaded, send.clone());
         if driver.awaits_originals() {
             resume_from_kept_handles(send.clone());
@@ -235,6 +239,185 @@ fn wire_dom(view: &view::View, send: &Sender) -> Result<(), JsValue> {
     listen(&view.rows_viewport, "scroll", move |_: DomEvent| {
         target(Event::Scrolled)
     })?;
+    wire_keyboard_list(view, send)?;
+    wire_layout(view, send)?;
+    Ok(())
+}
+
+/// The file list by keyboard: the arrow keys, Home, End and Page Up/Down go from row to row; a
+/// row that gets focus (by keyboard or a click) is shown whole in the detail.
+fn wire_keyboard_list(view: &view::View, send: &Sender) -> Result<(), JsValue> {
+    let target = send.clone();
+    listen(
+        &view.rows_viewport,
+        "keydown",
+        move |event: web_sys::KeyboardEvent| {
+            let key = event.key();
+            let ours = matches!(
+                key.as_str(),
+                "ArrowDown" | "ArrowUp" | "Home" | "End" | "PageDown" | "PageUp"
+            );
+            if ours && !event.alt_key() && !event.ctrl_key() && !event.meta_key() {
+                event.prevent_default();
+                target(Event::ListKey(key));
+            }
+        },
+    )?;
+    let target = send.clone();
+    listen(&view.rows_viewport, "focusin", move |event: DomEvent| {
+        let position = event
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|el| el.closest("[data-testid=photolift-file]").ok().flatten())
+            .and_then(|row| row.get_attribute("aria-posinset"))
+            .and_then(|p| p.parse::<usize>().ok());
+        if let Some(position) = position {
+            target(Event::RowFocused(position));
+        }
+    })?;
+    Ok(())
+}
+
+/// A drag in progress: the last pointer position on the screen (the frame moves under the
+/// pointer, so client coordinates would not do) and whether it moved at all.
+#[derive(Default, Clone, Copy)]
+struct Drag {
+    pointer: Option<i32>,
+    x: i32,
+    y: i32,
+    moved: bool,
+}
+
+/// Moving and resizing: dragging the bar (or the move handle) moves the panel, dragging the
+/// corner grip resizes it, the arrow keys on either do the same by steps, and a click on the
+/// move handle docks it in the next corner. The content script owns the frame and does it.
+fn wire_layout(view: &view::View, send: &Sender) -> Result<(), JsValue> {
+    use crate::protocol::ToPage;
+    use std::cell::Cell;
+    let step = |event: &web_sys::KeyboardEvent| -> Option<(f64, f64)> {
+        let by = if event.shift_key() { 80.0 } else { 16.0 };
+        match event.key().as_str() {
+            "ArrowLeft" => Some((-by, 0.0)),
+            "ArrowRight" => Some((by, 0.0)),
+            "ArrowUp" => Some((0.0, -by)),
+            "ArrowDown" => Some((0.0, by)),
+            _ => None,
+        }
+    };
+    type Make = fn(f64, f64) -> ToPage;
+    let parts: [(web_sys::Element, Make); 2] = [
+        (view.bar.clone(), |dx, dy| ToPage::MovePanel { dx, dy }),
+        (view.grip.clone(), |dw, dh| ToPage::ResizePanel { dw, dh }),
+    ];
+    let move_moved = Rc::new(Cell::new(false));
+    let move_pressed = Rc::new(Cell::new(false));
+    for (part, make) in parts {
+        let drag = Rc::new(Cell::new(Drag::default()));
+        let (state, element) = (drag.clone(), part.clone());
+        let is_bar = part == view.bar;
+        let moved_flag = move_moved.clone();
+        let pressed_flag = move_pressed.clone();
+        listen(&part, "pointerdown", move |event: web_sys::PointerEvent| {
+            let pressed = event
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok());
+            let on_other_button = pressed
+                .as_ref()
+                .and_then(|el| el.closest("button:not(.move)").ok().flatten())
+                .is_some();
+            if event.button() != 0 || (is_bar && on_other_button) {
+                return;
+            }
+            if is_bar {
+                let on_move = pressed
+                    .and_then(|el| el.closest(".move").ok().flatten())
+                    .is_some();
+                pressed_flag.set(on_move);
+            }
+            let _ = element.set_pointer_capture(event.pointer_id());
+            let _ = element.class_list().add_1("dragging");
+            if is_bar {
+                moved_flag.set(false);
+            }
+            state.set(Drag {
+                pointer: Some(event.pointer_id()),
+                x: event.screen_x(),
+                y: event.screen_y(),
+                moved: false,
+            });
+        })?;
+        let (state, target) = (drag.clone(), send.clone());
+        let moved_flag = move_moved.clone();
+        listen(&part, "pointermove", move |event: web_sys::PointerEvent| {
+            let mut d = state.get();
+            if d.pointer != Some(event.pointer_id()) {
+                return;
+            }
+            let (dx, dy) = (event.screen_x() - d.x, event.screen_y() - d.y);
+            if dx == 0 && dy == 0 {
+                return;
+            }
+            d.x = event.screen_x();
+            d.y = event.screen_y();
+            d.moved = true;
+            state.set(d);
+            if is_bar {
+                moved_flag.set(true);
+            }
+            target(Event::Layout(make(f64::from(dx), f64::from(dy))));
+        })?;
+        for end in ["pointerup", "pointercancel", "lostpointercapture"] {
+            let (state, element) = (drag.clone(), part.clone());
+            listen(&part, end, move |_: web_sys::PointerEvent| {
+                let mut d = state.get();
+                d.pointer = None;
+                state.set(d);
+                let _ = element.class_list().remove_1("dragging");
+            })?;
+        }
+    }
+    for (control, make) in [
+        (
+            view.move_button.clone(),
+            (|dx, dy| ToPage::MovePanel { dx, dy }) as Make,
+        ),
+        (view.grip.clone(), |dw, dh| ToPage::ResizePanel { dw, dh }),
+    ] {
+        let target = send.clone();
+        listen(&control, "keydown", move |event: web_sys::KeyboardEvent| {
+            if let Some((x, y)) = step(&event) {
+                event.prevent_default();
+                target(Event::Layout(make(x, y)));
+            }
+        })?;
+    }
+    // Enter or Space on the move handle docks the panel in the next corner.
+    let target = send.clone();
+    listen(
+        &view.move_button,
+        "keydown",
+        move |event: web_sys::KeyboardEvent| {
+            if matches!(event.key().as_str(), "Enter" | " ") {
+                event.prevent_default();
+                target(Event::Layout(ToPage::DockPanel));
+            }
+        },
+    )?;
+    // So does a press on it that did not drag. (Not `click`: the bar holds the pointer capture,
+    // so the click goes to the bar.)
+    let target = send.clone();
+    let handle = view.move_button.clone();
+    listen(
+        &view.bar,
+        "pointerup",
+        move |event: web_sys::PointerEvent| {
+            let on_handle = move_pressed.get();
+            move_pressed.set(false);
+            if on_handle && !move_moved.get() && event.button() == 0 && handle.is_connected() {
+                target(Event::Layout(ToPage::DockPanel));
+            }
+        },
+    )?;
     Ok(())
 }
 

@@ -8,7 +8,9 @@
 //!   [`MEMORY_CHUNK_RECORDS`] packed records (`queue::memory`: 34 bytes a photo). Only the last
 //!   chunk is ever rewritten (appended to), so recording an upload never rewrites the memory.
 //!   Written before: `photolift.up.<hex key>` = date, one key per photo; read, and moved into the
-//!   packed chunks on the first load.
+//!   packed chunks on the first load. The memory has a generation (started anew by "Forget
+//!   uploaded photos"), and photos imported on the options page have chunks of their own: the
+//!   keys are `panel_model::upload_memory::MemoryChunk`.
 //! - The journal: `photolift.journal.meta` = {startedMs, chunks, generation}, and its chunks
 //!   `photolift.journal.g<generation>.<n>` (generation 0, as written before: `photolift.journal.<n>`),
 //!   each the JSON text of an array of entries (written before: the array itself), appended, never
@@ -16,6 +18,9 @@
 //!   (`JournalFold::compacted`: a settled file keeps two to four small entries) into the next
 //!   generation, written in one `set` with its meta; the old generation's chunks are removed after.
 //!
+use crate::panel_model::upload_memory::{
+    MemoryChunk, GENERATION_KEY, MEMORY_PREFIX, OLD_UPLOADED_PREFIX,
+};
 use crate::panel_model::Settings;
 use crate::queue::memory::{self, RememberedUpload};
 use crate::queue::JournalEntry;
@@ -65,10 +70,7 @@ pub async fn remember(records: &[RememberedUpload]) -> Result<(), JsValue> {
     Ok(())
 }
 
-const SETTINGS: &str = "photolift.settings";
-/// The upload memory as written before the packed chunks: one key per photo.
-const OLD_UPLOADED_PREFIX: &str = "photolift.up.";
-const MEMORY_PREFIX: &str = "photolift.mem.";
+pub const SETTINGS: &str = "photolift.settings";
 const JOURNAL_META: &str = "photolift.journal.meta";
 const JOURNAL_PREFIX: &str = "photolift.journal.";
 
@@ -78,6 +80,7 @@ pub const MEMORY_CHUNK_RECORDS: usize = 1024;
 /// Where the upload memory is appended: the last chunk, and the records in it.
 #[derive(Default)]
 struct MemoryLog {
+    generation: u32,
     chunk: u32,
     records: Vec<u8>,
 }
@@ -96,11 +99,12 @@ fn append_memory(items: &Object, records: &[RememberedUpload]) -> Result<(), JsV
             let (now, later) = rest.split_at(room.min(rest.len()));
             memory::pack(now, &mut log.records);
             let text = memory::encode_base64(&log.records);
-            Reflect::set(
-                items,
-                &format!("{MEMORY_PREFIX}{}", log.chunk).into(),
-                &text.into(),
-            )?;
+            let key = MemoryChunk::Log {
+                generation: log.generation,
+                n: log.chunk,
+            }
+            .key();
+            Reflect::set(items, &key.into(), &text.into())?;
             if log.records.len() / RememberedUpload::BYTES >= MEMORY_CHUNK_RECORDS {
                 log.chunk += 1;
                 log.records.clear();
@@ -136,28 +140,33 @@ fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
 /// compaction left behind (the tab closed before it removed them).
 pub async fn load() -> Result<Loaded, JsValue> {
     let all = JsFuture::from(storage_get(&JsValue::NULL)).await?;
-    let settings = Reflect::get(&all, &SETTINGS.into())
-        .ok()
-        .filter(|v| !v.is_undefined())
-        .and_then(|v| serde_wasm_bindgen::from_value(v).ok())
-        .unwrap_or_default();
+    let settings = settings_from(&Reflect::get(&all, &SETTINGS.into())?);
     let mut journal_meta: Option<JournalMeta> = Reflect::get(&all, &JOURNAL_META.into())
         .ok()
         .filter(|v| !v.is_undefined())
         .and_then(|v| serde_wasm_bindgen::from_value(v).ok());
+    let generation = stored_generation(&all);
     let mut uploaded = Vec::new();
     let mut old_memory = Vec::new();
     let old_memory_keys = Array::new();
     let mut last_chunk: Option<(u32, Vec<u8>)> = None;
     let stale_journal = Array::new();
+    let stale_memory = Array::new();
     let current_journal: std::collections::HashSet<String> = journal_meta
         .iter()
         .flat_map(|meta| (0..meta.chunks).map(|n| journal_key(meta.generation, n)))
         .collect();
     let keys = Object::keys(all.unchecked_ref::<Object>());
     for key in keys.iter().filter_map(|k| k.as_string()) {
-        if let Some(n) = key.strip_prefix(MEMORY_PREFIX) {
-            let Ok(n) = n.parse::<u32>() else { continue };
+        if key.starts_with(MEMORY_PREFIX) {
+            let Some(chunk) = MemoryChunk::parse(&key) else {
+                continue;
+            };
+            if chunk.generation() != generation {
+                // Forgotten: written to a generation that "Forget uploaded photos" ended.
+                stale_memory.push(&key.as_str().into());
+                continue;
+            }
             let text = Reflect::get(&all, &key.as_str().into())?
                 .as_string()
                 .unwrap_or_default();
@@ -166,8 +175,10 @@ pub async fn load() -> Result<Loaded, JsValue> {
                 continue;
             };
             uploaded.extend(memory::unpack(&bytes));
-            if last_chunk.as_ref().is_none_or(|(last, _)| n > *last) {
-                last_chunk = Some((n, bytes));
+            if let MemoryChunk::Log { n, .. } = chunk {
+                if last_chunk.as_ref().is_none_or(|(last, _)| n > *last) {
+                    last_chunk = Some((n, bytes));
+                }
             }
         } else if let Some(content_key) = key.strip_prefix(OLD_UPLOADED_PREFIX) {
             let date = Reflect::get(&all, &key.as_str().into())?
@@ -189,15 +200,26 @@ pub async fn load() -> Result<Loaded, JsValue> {
             Some((chunk, records))
                 if records.len() / RememberedUpload::BYTES < MEMORY_CHUNK_RECORDS =>
             {
-                MemoryLog { chunk, records }
+                MemoryLog {
+                    generation,
+                    chunk,
+                    records,
+                }
             }
             Some((chunk, _)) => MemoryLog {
+                generation,
                 chunk: chunk + 1,
                 records: Vec::new(),
             },
-            None => MemoryLog::default(),
+            None => MemoryLog {
+                generation,
+                ..MemoryLog::default()
+            },
         }
     });
+    if stale_memory.length() > 0 {
+        fire(storage_remove(&stale_memory), "removing forgotten uploads");
+    }
     if !old_memory.is_empty() {
         migrate_memory(&old_memory, old_memory_keys);
         uploaded.append(&mut old_memory);
@@ -274,10 +296,38 @@ pub fn save_settings(settings: &Settings) {
     }
 }
 
-/// Forgets every uploaded photo (the user asked to).
+/// The settings in a stored value (defaults for what it lacks, numbers held to their ranges).
+pub fn settings_from(value: &JsValue) -> Settings {
+    Some(value)
+        .filter(|v| !v.is_undefined() && !v.is_null())
+        .and_then(|v| serde_wasm_bindgen::from_value::<Settings>(v.clone()).ok())
+        .unwrap_or_default()
+        .sanitized()
+}
+
+/// The upload memory's generation in what `storage_get` gave (0 when none was ever set).
+fn stored_generation(all: &JsValue) -> u32 {
+    Reflect::get(all, &GENERATION_KEY.into())
+        .ok()
+        .and_then(|v| v.as_f64())
+        .map_or(0, |g| g as u32)
+}
+
+/// Forgets every uploaded photo (the user asked to, in the panel or on the options page): starts
+/// the memory's next generation, then removes every chunk. A panel that appends to the old
+/// generation after this wrote it adds nothing anyone reads.
 pub async fn forget_uploaded() -> Result<(), JsValue> {
-    MEMORY_LOG.with(|log| *log.borrow_mut() = MemoryLog::default());
     let all = JsFuture::from(storage_get(&JsValue::NULL)).await?;
+    let generation = stored_generation(&all) + 1;
+    MEMORY_LOG.with(|log| {
+        *log.borrow_mut() = MemoryLog {
+            generation,
+            ..MemoryLog::default()
+        }
+    });
+    let items = Object::new();
+    Reflect::set(&items, &GENERATION_KEY.into(), &generation.into())?;
+    JsFuture::from(storage_set(&items)).await?;
     let keys: Array = Object::keys(all.unchecked_ref::<Object>())
         .iter()
         .filter(|k| {
@@ -287,4 +337,158 @@ pub async fn forget_uploaded() -> Result<(), JsValue> {
         .collect();
     JsFuture::from(storage_remove(&keys)).await?;
     Ok(())
+}
+
+/// The upload memory as it is in storage now (each photo as often as it was written).
+pub async fn read_memory() -> Result<Vec<RememberedUpload>, JsValue> {
+    let all = JsFuture::from(storage_get(&JsValue::NULL)).await?;
+    let generation = stored_generation(&all);
+    let mut records = Vec::new();
+    let keys = Object::keys(all.unchecked_ref::<Object>());
+    for key in keys.iter().filter_map(|k| k.as_string()) {
+        if let Some(chunk) = MemoryChunk::parse(&key) {
+            if chunk.generation() != generation {
+                continue;
+            }
+            let text = Reflect::get(&all, &key.as_str().into())?
+                .as_string()
+                .unwrap_or_default();
+            if let Some(bytes) = memory::decode_base64(&text) {
+                records.extend(memory::unpack(&bytes));
+            }
+        } else if let Some(content_key) = key.strip_prefix(OLD_UPLOADED_PREFIX) {
+            let date = Reflect::get(&all, &key.as_str().into())?
+                .as_string()
+                .unwrap_or_default();
+            if let Ok(record) = RememberedUpload::new(content_key, &date) {
+                records.push(record);
+            }
+        }
+    }
+    Ok(records)
+}
+
+/// Adds imported photos to the upload memory, in chunks of their own (one write), so the panel's
+/// log is never rewritten by an import.
+pub async fn import(records: &[RememberedUpload]) -> Result<(), JsValue> {
+    if records.is_empty() {
+        return Ok(());
+    }
+    let all = JsFuture::from(storage_get(&GENERATION_KEY.into())).await?;
+    let generation = stored_generation(&all);
+    let batch = js_sys::Date::now() as u64;
+    let items = Object::new();
+    for (n, chunk) in records.chunks(MEMORY_CHUNK_RECORDS).enumerate() {
+        let mut packed = Vec::with_capacity(chunk.len() * RememberedUpload::BYTES);
+        memory::pack(chunk, &mut packed);
+        let key = MemoryChunk::Import {
+            generation,
+            batch,
+            n: n as u32,
+        }
+        .key();
+        Reflect::set(&items, &key.into(), &memory::encode_base64(&packed).into())?;
+    }
+    JsFuture::from(storage_set(&items)).await?;
+    Ok(())
+}
+
+/// The stored settings (the options page).
+pub async fn read_settings() -> Result<Settings, JsValue> {
+    let all = JsFuture::from(storage_get(&SETTINGS.into())).await?;
+    Ok(settings_from(&Reflect::get(&all, &SETTINGS.into())?))
+}
+
+/// Saves the settings (the options page), and resolves once they are stored.
+pub async fn store_settings(settings: &Settings) -> Result<(), JsValue> {
+    let items = Object::new();
+    Reflect::set(&items, &SETTINGS.into(), &to_js(settings)?)?;
+    JsFuture::from(storage_set(&items)).await?;
+    Ok(())
+}
+
+/// What another page of photolift changed in storage, as the panel needs to know it.
+pub enum StorageChange {
+    Settings(Settings),
+    /// The upload memory was forgotten (a new generation began).
+    MemoryForgotten,
+    /// Photos were imported into the upload memory.
+    MemoryImported(Vec<RememberedUpload>),
+    /// The panel's log of the upload memory grew (a panel uploaded photos).
+    MemoryWritten,
+}
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_namespace = ["chrome", "storage", "onChanged"], js_name = addListener)]
+    fn on_storage_changed(listener: &js_sys::Function);
+}
+
+/// Calls `on_change` for every change of the settings or the upload memory made by another page
+/// of photolift (the options page), in the order they happen; the memory's own log follows a
+/// new generation from here.
+pub fn watch(on_change: impl Fn(StorageChange) + 'static) {
+    let listener =
+        Closure::<dyn Fn(JsValue, JsValue)>::new(move |changes: JsValue, area: JsValue| {
+            if area.as_string().as_deref() != Some("local") {
+                return;
+            }
+            let new_value = |key: &str| {
+                Reflect::get(&changes, &key.into())
+                    .ok()
+                    .filter(|change| !change.is_undefined())
+                    .and_then(|change| Reflect::get(&change, &"newValue".into()).ok())
+            };
+            if let Some(value) = new_value(SETTINGS) {
+                on_change(StorageChange::Settings(settings_from(&value)));
+            }
+            if let Some(generation) = new_value(GENERATION_KEY).and_then(|v| v.as_f64()) {
+                let generation = generation as u32;
+                let newer = MEMORY_LOG.with(|log| {
+                    let mut log = log.borrow_mut();
+                    let newer = generation > log.generation;
+                    if newer {
+                        *log = MemoryLog {
+                            generation,
+                            ..MemoryLog::default()
+                        };
+                    }
+                    newer
+                });
+                if newer {
+                    on_change(StorageChange::MemoryForgotten);
+                }
+            }
+            let current = MEMORY_LOG.with(|log| log.borrow().generation);
+            let mut imported = Vec::new();
+            let mut written = false;
+            for key in Object::keys(changes.unchecked_ref::<Object>())
+                .iter()
+                .filter_map(|k| k.as_string())
+            {
+                let Some(chunk) = MemoryChunk::parse(&key) else {
+                    continue;
+                };
+                let MemoryChunk::Import { generation, .. } = chunk else {
+                    written = true;
+                    continue;
+                };
+                let text = new_value(&key).and_then(|v| v.as_string());
+                if let Some(bytes) = text
+                    .filter(|_| generation == current)
+                    .and_then(|t| memory::decode_base64(&t))
+                {
+                    imported.extend(memory::unpack(&bytes));
+                }
+            }
+            if !imported.is_empty() {
+                on_change(StorageChange::MemoryImported(imported));
+            }
+            if written {
+                on_change(StorageChange::MemoryWritten);
+            }
+        });
+    on_storage_changed(listener.as_ref().unchecked_ref());
+    // The panel and the options page live as long as their page.
+    listener.forget();
 }

@@ -14,7 +14,15 @@ use super::RowView;
 use crate::web::i18n::text;
 use std::collections::HashMap;
 use wasm_bindgen::prelude::*;
-use web_sys::Element;
+use wasm_bindgen::JsCast;
+use web_sys::{Element, HtmlElement};
+
+/// The selected row's whole name and message, wrapped, below the list (a row shows one line).
+pub struct Detail {
+    pub container: Element,
+    pub name: Element,
+    pub message: Element,
+}
 
 /// Every row is this tall (CSS `.row` agrees).
 pub const ROW_HEIGHT: f64 = 56.0;
@@ -86,6 +94,8 @@ impl Slot {
     fn new() -> Result<Slot, JsValue> {
         let li = element("li", "row")?;
         li.set_attribute("data-testid", "photolift-file")?;
+        // Reached with the arrow keys from the list (its viewport is the one tab stop).
+        li.set_attribute("tabindex", "-1")?;
         let thumb = element("span", "thumb")?;
         thumb.set_attribute("aria-hidden", "true")?;
         let badge = element("span", "badge")?;
@@ -187,12 +197,15 @@ pub struct RowList {
     dirty: Vec<usize>,
     /// The row count the list's height stands for.
     sized_for: usize,
+    /// The row last focused: marked, and shown whole in the detail.
+    selected: Option<usize>,
+    detail: Detail,
     /// "Uploaded", "Waiting"… once per state, not once per row.
     labels: HashMap<&'static str, String>,
 }
 
 impl RowList {
-    pub fn new(viewport: Element, list: Element) -> RowList {
+    pub fn new(viewport: Element, list: Element, detail: Detail) -> RowList {
         RowList {
             viewport,
             list,
@@ -203,8 +216,87 @@ impl RowList {
             spare: Vec::new(),
             dirty: Vec::new(),
             sized_for: usize::MAX,
+            selected: None,
+            detail,
             labels: HashMap::new(),
         }
+    }
+
+    /// Moves the selection by a key; `Ok(false)` for a key the list does not take.
+    pub fn key(&mut self, key: &str) -> Result<bool, JsValue> {
+        let count = self.rows.len();
+        if count == 0 {
+            return Ok(false);
+        }
+        let page =
+            ((f64::from(self.viewport.client_height()) / ROW_HEIGHT).floor() as usize).max(1);
+        let first_in_view = ((f64::from(self.viewport.scroll_top()).max(0.0) / ROW_HEIGHT).ceil()
+            as usize)
+            .min(count - 1);
+        let current = self.selected.filter(|&i| i < count);
+        let next = match (key, current) {
+            ("ArrowDown", None) | ("ArrowUp", None) => first_in_view,
+            ("ArrowDown", Some(i)) => (i + 1).min(count - 1),
+            ("ArrowUp", Some(i)) => i.saturating_sub(1),
+            ("PageDown", i) => (i.unwrap_or(first_in_view) + page).min(count - 1),
+            ("PageUp", i) => i.unwrap_or(first_in_view).saturating_sub(page),
+            ("Home", _) => 0,
+            ("End", _) => count - 1,
+            _ => return Ok(false),
+        };
+        self.reveal(next);
+        self.flush()?;
+        self.select(next)?;
+        if let Some(&slot) = self.shown.get(&next) {
+            self.slots[slot].li.unchecked_ref::<HtmlElement>().focus()?;
+        }
+        Ok(true)
+    }
+
+    /// Scrolls the list just enough that row `index` is in view.
+    fn reveal(&self, index: usize) {
+        let top = index as f64 * ROW_HEIGHT;
+        let height = f64::from(self.viewport.client_height());
+        let scroll = f64::from(self.viewport.scroll_top());
+        if top < scroll {
+            self.viewport.set_scroll_top(top as i32);
+        } else if top + ROW_HEIGHT > scroll + height && height > 0.0 {
+            self.viewport
+                .set_scroll_top((top + ROW_HEIGHT - height).ceil() as i32);
+        }
+    }
+
+    /// Row `index` is selected: marked, and shown in the detail.
+    pub fn select(&mut self, index: usize) -> Result<(), JsValue> {
+        if index >= self.rows.len() {
+            return Ok(());
+        }
+        let before = self.selected.replace(index);
+        for (&shown, &slot) in &self.shown {
+            if Some(shown) == before || shown == index {
+                let selected = if shown == index { "true" } else { "false" };
+                set_attr(&self.slots[slot].li, "data-selected", selected)?;
+            }
+        }
+        self.paint_detail()
+    }
+
+    /// The detail shows the selected row's whole name and message.
+    fn paint_detail(&self) -> Result<(), JsValue> {
+        let Some(row) = self.selected.and_then(|i| self.rows.get(i)) else {
+            return set_hidden(&self.detail.container, true);
+        };
+        set_attr(&self.detail.container, "data-state", row.state)?;
+        set_attr(&self.detail.container, "data-name", &row.name)?;
+        set_text(&self.detail.name, &row.name);
+        let state = text(&format!("state_{}", row.state), &[]);
+        let message = if row.message.is_empty() {
+            state
+        } else {
+            format!("{state}: {}", row.message)
+        };
+        set_text(&self.detail.message, &message);
+        set_hidden(&self.detail.container, false)
     }
 
     /// Records a row's data: O(1), no DOM work until `flush`.
@@ -282,11 +374,22 @@ impl RowList {
             }
             target.place(index, count)?;
             target.paint(row, label)?;
+            let selected = if self.selected == Some(index) {
+                "true"
+            } else {
+                "false"
+            };
+            set_attr(&target.li, "data-selected", selected)?;
             self.shown.insert(index, slot);
         }
 
-        // Slots left over leave the DOM, so that tests never see a stale row.
+        // Slots left over leave the DOM, so that tests never see a stale row. A row that had focus
+        // hands it to the list, never to the page's body.
+        let active = super::super::dom::document().active_element();
         for slot in freed {
+            if active.as_ref() == Some(&self.slots[slot].li) {
+                self.viewport.unchecked_ref::<HtmlElement>().focus()?;
+            }
             self.slots[slot].li.remove();
             self.slots[slot].index = usize::MAX;
             self.spare.push(slot);
@@ -296,6 +399,10 @@ impl RowList {
         for index in std::mem::take(&mut self.dirty) {
             let row = &mut self.rows[index];
             row.dirty = false;
+            if self.selected == Some(index) {
+                self.paint_detail()?;
+            }
+            let row = &self.rows[index];
             if let Some(&slot) = self.shown.get(&index) {
                 let label = state_label(&mut self.labels, row.state);
                 self.slots[slot].paint(row, label)?;

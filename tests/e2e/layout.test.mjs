@@ -1,0 +1,138 @@
+// Where the panel is: a narrow window gets a narrow panel; the panel is dragged by its bar,
+// resized by its corner grip (also with the arrow keys), docked in the next corner by a click on
+// its move handle, and remembered after a reload; it steps aside from the page's own upload
+// progress; collapsed it is a pill with live progress and nothing else of the panel shows.
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { EXTENSION_DIR, magick } from './fixtures.mjs';
+import { appFrame, useFreshBrowserPerTest } from './harness.mjs';
+import { panelFrame, waitForSummary } from './panel.mjs';
+
+/**
+ * Drags from `at` by (dx, dy) in small steps, each after the frame has had time to follow (the
+ * frame moves under the pointer; a headless browser delivers no move that falls outside it).
+ */
+async function drag(page, at, dx, dy) {
+  const steps = Math.ceil(Math.max(Math.abs(dx), Math.abs(dy)) / 8);
+  await page.mouse.move(at.x, at.y);
+  await page.mouse.down();
+  for (let i = 1; i <= steps; i += 1) {
+    await page.mouse.move(at.x + (dx * i) / steps, at.y + (dy * i) / steps);
+    await page.waitForTimeout(40);
+  }
+  await page.mouse.up();
+}
+
+const box = (page) => page.locator('iframe#photolift-panel').boundingBox();
+const overlaps = (a, b) => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+
+/** Waits until the panel's frame has `predicate(box)`; returns that box. */
+async function waitForBox(page, predicate, what, timeout = 5_000) {
+  const deadline = Date.now() + timeout;
+  let last;
+  while (Date.now() < deadline) {
+    last = await box(page);
+    if (last && predicate(last)) return last;
+    await page.waitForTimeout(50);
+  }
+  throw new Error(`${what}: the panel's frame is at ${JSON.stringify(last)}`);
+}
+
+describe('layout: the panel can be moved, resized, collapsed and stays out of the page\'s way', () => {
+  const env = useFreshBrowserPerTest(EXTENSION_DIR, { prefix: 'photolift-layout-' });
+
+  it('moves, resizes, docks, and is remembered after a reload', async () => {
+    const page = await env.browser.context.newPage();
+    const vp = page.viewportSize(); // Playwright's default, 1280 × 720
+    await page.goto('https://www.icloud.com/photos/');
+    await appFrame(page);
+    const panel = await panelFrame(page);
+    const wide = await waitForBox(page, (b) => b.width === 400, 'default width');
+    assert.equal(Math.round(wide.x + wide.width), vp.width - 16, 'docked bottom right');
+    assert.equal(Math.round(wide.y + wide.height), vp.height - 16);
+
+    const start = wide;
+    // Drag the bar: the frame follows the pointer.
+    const bar = await panel.locator('.bar .title').boundingBox();
+    await drag(page, { x: bar.x + 40, y: bar.y + 8 }, -300, -110);
+    const moved = await waitForBox(page, (b) => Math.abs(b.x - (start.x - 300)) <= 2, 'dragged');
+    assert.ok(Math.abs(moved.y - (start.y - 110)) <= 2, `dragged up: ${JSON.stringify({ start, moved })}`);
+
+    // The grip resizes: by keyboard (16 px a press) and by dragging.
+    await panel.locator('[data-testid=photolift-resize]').focus();
+    await page.keyboard.press('ArrowLeft');
+    await page.keyboard.press('ArrowUp');
+    const smaller = await waitForBox(page, (b) => b.width === moved.width - 16, 'resized by keyboard');
+    assert.equal(smaller.height, moved.height - 16);
+    const grip = await panel.locator('[data-testid=photolift-resize]').boundingBox();
+    await drag(page, { x: grip.x + grip.width / 2, y: grip.y + grip.height / 2 }, 60, 20);
+    const resized = await waitForBox(page, (b) => b.width === smaller.width + 60, 'resized by dragging');
+    assert.equal(resized.height, smaller.height + 20);
+    assert.equal(Math.round(resized.x), Math.round(smaller.x), 'resizing does not move it');
+
+    // The move handle by keyboard.
+    await panel.locator('[data-testid=photolift-move]').focus();
+    await page.keyboard.press('ArrowRight');
+    const nudged = await waitForBox(page, (b) => Math.round(b.x) === Math.round(resized.x) + 16, 'moved by keyboard');
+
+    // Remembered: a reload puts it back where it was, at the same size.
+    await page.waitForTimeout(600); // the layout is written 300 ms after the last change
+    await page.reload();
+    await appFrame(page);
+    const panelAgain = await panelFrame(page);
+    await waitForBox(page, (b) => Math.abs(b.x - nudged.x) <= 1 && Math.abs(b.y - nudged.y) <= 1 &&
+      b.width === nudged.width && b.height === nudged.height, 'remembered after reload');
+
+    // A click on the move handle (no drag) docks it in the next corner, clockwise: it is in the
+    // top right quarter now, so bottom right, then bottom left.
+    await panelAgain.locator('[data-testid=photolift-move]').click();
+    await waitForBox(page, (b) => Math.round(b.x + b.width) === vp.width - 16 && Math.round(b.y + b.height) === vp.height - 16,
+      'docked bottom right');
+    await panelAgain.locator('[data-testid=photolift-move]').click();
+    await waitForBox(page, (b) => Math.round(b.x) === 16 && Math.round(b.y + b.height) === vp.height - 16, 'docked bottom left');
+  });
+
+  it('is narrow in a narrow window, steps aside from the page\'s own upload progress, and collapsed is a pill with live progress', async () => {
+    const page = await env.browser.context.newPage();
+    await page.setViewportSize({ width: 900, height: 700 });
+    await page.goto('https://www.icloud.com/photos/');
+    const app = await appFrame(page);
+    const panel = await panelFrame(page);
+    // (The viewport's emulation makes pointer screen coordinates unreal: no dragging in this test.)
+    const narrow = await waitForBox(page, (b) => b.width < 330, 'narrow window');
+    assert.ok(narrow.width >= 280 && narrow.width / 900 < 0.36, `narrow panel: ${narrow.width}px of 900`);
+    assert.ok(narrow.y + narrow.height <= 700, 'fits the window height');
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await waitForBox(page, (b) => b.width === 400, 'wide again');
+    const photos = [];
+    for (let i = 0; i < 3; i += 1) {
+      const path = join(env.fixtures.dir, `p${i}.png`);
+      magick(['-size', '300x200', `gradient:red-${['blue', 'green', 'yellow'][i]}`, path]);
+      photos.push(path);
+    }
+    await panel.locator('input[data-testid=photolift-files]').setInputFiles(photos);
+    await waitForSummary(panel, (s) => s.state === 'done' && s.uploaded === 3, 60_000);
+
+    // The page's progress card is in the bottom right corner, where the panel sat: the panel is
+    // beside it now, covering none of it.
+    const progress = await app.locator('.UploadProgress').boundingBox();
+    const appOffset = await page.locator('iframe.child-application').boundingBox();
+    const card = { ...progress, x: progress.x, y: progress.y };
+    assert.ok(card.width > 0 && appOffset);
+    const aside = await waitForBox(page, (b) => !overlaps(b, card), 'stepped aside from the page\'s progress');
+    assert.equal(await page.locator('iframe#photolift-panel').getAttribute('data-snapped'), 'true');
+    assert.ok(aside.x + aside.width <= card.x, `left of the page's progress: ${JSON.stringify({ aside, card })}`);
+
+    // Collapsed: a pill with the progress, and no part of the open panel (the drop zone neither).
+    await panel.locator('[data-testid=photolift-toggle]').click();
+    const pill = await waitForBox(page, (b) => b.height <= 48, 'collapsed');
+    assert.ok(pill.width <= 260, `a pill: ${JSON.stringify(pill)}`);
+    assert.equal(await panel.locator('[data-testid=photolift-pill]').innerText(), '3/3');
+    assert.equal(await panel.locator('[data-testid=photolift-drop]').isVisible(), false);
+    assert.equal(await panel.locator('[data-testid=photolift-toggle]').getAttribute('aria-expanded'), 'false');
+    await panel.locator('[data-testid=photolift-toggle]').click();
+    await waitForBox(page, (b) => b.height > 200, 'open again');
+    assert.equal(await panel.locator('[data-testid=photolift-drop]').isVisible(), true);
+  });
+});
