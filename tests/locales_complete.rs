@@ -20,7 +20,8 @@ const SHIPPED: [&str; 13] = [
 const SAME_EVERYWHERE: [&str; 1] = ["panel_title"];
 
 /// A message that is, in that language, the same word as in English.
-const SAME_AS_ENGLISH: [(&str, &str); 1] = [("fr", "panel_pause")];
+const SAME_AS_ENGLISH: [(&str, &str); 2] =
+    [("fr", "panel_pause"), ("fr", "options_section_conversion")];
 
 #[derive(Debug, Deserialize)]
 struct Entry {
