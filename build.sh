@@ -90,9 +90,11 @@ build_extension() {
   assemble_extension
 }
 
-# The Debian packages the tests need: the two browsers, and the reference tools the tests use
-# (heif-convert, ImageMagick, exiftool, openssl for the stand-in's throwaway certificate).
-TEST_PACKAGES="chromium firefox-esr libheif-examples imagemagick libimage-exiftool-perl openssl"
+# The Debian packages the tests need: the two browsers (and Chromium's language packs: without
+# them it runs in English whatever language it is asked for, and the locale tests need German and
+# Chinese), and the reference tools the tests use (heif-convert, ImageMagick, exiftool, openssl for
+# the stand-in's throwaway certificate).
+TEST_PACKAGES="chromium chromium-l10n firefox-esr libheif-examples imagemagick libimage-exiftool-perl openssl"
 
 ensure_test_packages() {
   local missing="" p

@@ -15,8 +15,21 @@ use crate::queue::{PageAnswer, Reason};
 
 /// Looks up a message by key with its substitutions (`$1`, `$2`, … in order); `None` when the
 /// language has no such message.
+///
+/// Numbers and dates in a sentence are written by the same reader: the browser writes them in
+/// the UI language's format (`Intl`), the native defaults (the CLI, tests) as they are.
 pub trait Messages {
     fn message(&self, key: &str, args: &[&str]) -> Option<String>;
+
+    /// A whole number (a count, megabytes, pixels, seconds).
+    fn number(&self, n: u64) -> String {
+        n.to_string()
+    }
+
+    /// A day, given as `YYYY-MM-DD` (UTC).
+    fn day(&self, iso_day: &str) -> String {
+        iso_day.to_string()
+    }
 }
 
 /// A message key that a language lacks.
@@ -34,7 +47,7 @@ fn say(messages: &dyn Messages, key: &str, args: &[&str]) -> Result<String, Miss
 pub fn reason(messages: &dyn Messages, reason: &Reason) -> Result<String, MissingMessage> {
     let m = messages;
     match reason {
-        Reason::UploadedBefore { date } => say(m, "reason_uploaded_before", &[date]),
+        Reason::UploadedBefore { date } => say(m, "reason_uploaded_before", &[&m.day(date)]),
         Reason::SameAsInDrop { first } => say(m, "reason_same_as_in_drop", &[first]),
         Reason::Cancelled => say(m, "reason_cancelled", &[]),
         Reason::CancelledInFlight => say(m, "reason_cancelled_in_flight", &[]),
@@ -52,7 +65,7 @@ pub fn reason(messages: &dyn Messages, reason: &Reason) -> Result<String, Missin
         } => say(
             m,
             "reason_too_big_to_convert",
-            &[&megabytes.to_string(), &limit_megabytes.to_string()],
+            &[&m.number(*megabytes), &m.number(*limit_megabytes)],
         ),
         Reason::NoFileGiven => say(m, "reason_no_file_given", &[]),
         Reason::OriginalGone => say(m, "reason_original_gone", &[]),
@@ -61,12 +74,12 @@ pub fn reason(messages: &dyn Messages, reason: &Reason) -> Result<String, Missin
         Reason::Refused { answer } => say(m, "page_rejected", &[&page_answer(m, answer)?]),
         Reason::UploadFailed { answer } => say(m, "upload_failed", &[&page_answer(m, answer)?]),
         Reason::NeverStarted => say(m, "page_never_started", &[]),
-        Reason::TimedOut { seconds } => say(m, "reason_timed_out", &[&seconds.to_string()]),
+        Reason::TimedOut { seconds } => say(m, "reason_timed_out", &[&m.number(*seconds)]),
         Reason::GaveUp { last, tries } => {
             let tries = if *tries == 1 {
                 say(m, "tries_one", &[])?
             } else {
-                say(m, "tries_many", &[&tries.to_string()])?
+                say(m, "tries_many", &[&m.number(u64::from(*tries))])?
             };
             say(m, "reason_after_tries", &[&self::reason(m, last)?, &tries])
         }
@@ -87,6 +100,7 @@ pub fn reason(messages: &dyn Messages, reason: &Reason) -> Result<String, Missin
 fn page_answer(messages: &dyn Messages, answer: &PageAnswer) -> Result<String, MissingMessage> {
     match answer {
         PageAnswer::ConnectionLost => say(messages, "upload_connection_lost", &[]),
+        // An HTTP status is a code, not a quantity: written as it is.
         PageAnswer::Status { status } => say(messages, "icloud_answered", &[&status.to_string()]),
         PageAnswer::Said { message, status } => {
             say(messages, "icloud_said", &[message, &status.to_string()])
@@ -120,22 +134,33 @@ pub fn convert_error(
             m,
             "convert_too_large",
             &[
-                &width.to_string(),
-                &height.to_string(),
-                &limit_megapixels.to_string(),
+                &m.number(*width),
+                &m.number(*height),
+                &m.number(*limit_megapixels),
             ],
         ),
         ConvertError::TooMuchMemory { limit_megapixels } => say(
             m,
             "convert_too_much_memory",
-            &[&limit_megapixels.to_string()],
+            &[&m.number(*limit_megapixels)],
         ),
         ConvertError::TooLargeForJpeg { width, height } => say(
             m,
             "convert_too_large_for_jpeg",
-            &[&width.to_string(), &height.to_string()],
+            &[&m.number(u64::from(*width)), &m.number(u64::from(*height))],
         ),
         ConvertError::Encode { detail } => say(m, "convert_encode", &[detail]),
+    }
+}
+
+/// The decoder's own account of an error (English, technical): not part of the sentence a user
+/// reads in the panel, but kept for the CLI and logs, where it helps a bug report.
+pub fn technical_detail(error: &ConvertError) -> Option<&str> {
+    match error {
+        ConvertError::UnsupportedVariant { detail, .. }
+        | ConvertError::Damaged { detail, .. }
+        | ConvertError::Encode { detail } => Some(detail),
+        _ => None,
     }
 }
 
@@ -282,12 +307,16 @@ pub fn english_reason(reason: &Reason) -> String {
     self::reason(english(), reason).unwrap_or_else(|missing| missing.0)
 }
 
-/// The English sentence (logs, the CLI, tests).
+/// The English sentence with the decoder's detail (logs, the CLI, tests).
 impl std::fmt::Display for ConvertError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match convert_error(english(), self) {
-            Ok(words) => f.write_str(&words),
-            Err(missing) => write!(f, "conversion error {} ({missing})", self.code()),
+            Ok(words) => f.write_str(&words)?,
+            Err(missing) => write!(f, "conversion error {} ({missing})", self.code())?,
+        }
+        match technical_detail(self) {
+            Some(detail) => write!(f, " [{detail}]"),
+            None => Ok(()),
         }
     }
 }

@@ -47,7 +47,7 @@ fn converts_each_file_reports_each_line_and_fails_if_one_failed() {
     assert_eq!(lines.len(), 4, "{text}");
     assert!(lines[0].ends_with("example.jpg: ok"), "{text}");
     assert!(
-        lines[1].contains("github_138.heic: error: the HEIC file is damaged"),
+        lines[1].contains("github_138.heic: error: This HEIC file is damaged or incomplete."),
         "{text}"
     );
     assert!(lines[2].ends_with("rainbow-451x461.jpg: ok"), "{text}");
@@ -152,7 +152,10 @@ fn json_reports_dimensions_metadata_and_errors() {
     assert_eq!(reports[0]["height"], 3024);
     assert_eq!(reports[0]["kept"]["exif"], true);
     assert_eq!(reports[0]["kept"]["icc"], true);
-    assert_eq!(reports[1]["error"], "AVIF is not supported yet");
+    assert_eq!(
+        reports[1]["error"],
+        "AVIF is not supported yet. Save the photo as JPEG or PNG in another app, then add that."
+    );
     assert!(reports[1]["output"].is_null());
 }
 

@@ -107,6 +107,40 @@ fn every_malformed_file_is_an_error_not_a_panic() {
     assert!(count >= 32, "only {count} malformed files found");
 }
 
+/// What a user reads about each damaged file names its format and says it is damaged: a `.heic`
+/// whose header was destroyed is "This HEIC file is damaged or incomplete", not "not a photo"
+/// (known by its signature, or else by its name); a file with neither stays of unknown type.
+#[test]
+fn every_malformed_heic_is_a_damaged_heic() {
+    let mut sentences = Vec::new();
+    for entry in std::fs::read_dir(corpus("malformed")).expect("corpus/malformed") {
+        let path = entry.expect("entry").path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let error = convert(&read(&path), &ConvertOptions::default())
+            .unwrap_err()
+            .knowing_name(&name);
+        let words = photolift::words::convert_error(photolift::words::english(), &error).unwrap();
+        if name.ends_with(".heic") {
+            assert!(
+                matches!(&error, ConvertError::Damaged { format, .. } if format == "HEIC"),
+                "{name}: {error:?}"
+            );
+            assert!(
+                words.starts_with("This HEIC file is damaged or incomplete. "),
+                "{name}: {words}"
+            );
+        } else {
+            assert_eq!(
+                error.code(),
+                "not_a_photo",
+                "{name} has no photo extension and no photo signature"
+            );
+        }
+        sentences.push(format!("{name}: {words}"));
+    }
+    assert!(sentences.len() >= 32, "{sentences:#?}");
+}
+
 #[test]
 fn empty_input_is_refused() {
     let err = convert(&[], &ConvertOptions::default()).unwrap_err();
@@ -123,7 +157,8 @@ fn truncated_heic_is_damaged() {
             "{len} bytes: {err}"
         );
         assert!(
-            err.to_string().starts_with("the HEIC file is damaged ("),
+            err.to_string()
+                .starts_with("This HEIC file is damaged or incomplete."),
             "{err}"
         );
     }
@@ -139,7 +174,10 @@ fn format_comes_from_bytes_not_names() {
     let avif = read(&corpus("avif/example.avif"));
     assert_eq!(sniff_format(&avif), Format::Avif);
     let err = convert(&avif, &ConvertOptions::default()).unwrap_err();
-    assert_eq!(err.to_string(), "AVIF is not supported yet");
+    assert_eq!(
+        err.to_string(),
+        "AVIF is not supported yet. Save the photo as JPEG or PNG in another app, then add that."
+    );
 }
 
 fn crc32(bytes: &[u8]) -> u32 {
@@ -181,7 +219,7 @@ fn a_60000_square_png_header_is_refused_before_decoding() {
     );
     assert_eq!(
         err.to_string(),
-        "the image is too large: 60000 × 60000 pixels (limit 250 megapixels)"
+        "The image is too large: 60000 × 60000 pixels (photolift converts up to 250 megapixels). Make it smaller in a photo app."
     );
 }
 

@@ -175,7 +175,7 @@ fn check(name: &str, expect: &Expect, scratch: &Path) -> Result<String, String> 
             Err(error) => error.to_string(),
             Ok(_) => return Err(format!("{name}: damaged, but converted")),
         };
-        let plain = sentence.starts_with("the HEIC file is damaged (")
+        let plain = sentence.starts_with("This HEIC file is damaged or incomplete.")
             && !["panick", "unreachable", "RuntimeError", "index out of"]
                 .iter()
                 .any(|word| sentence.contains(word));

@@ -51,7 +51,7 @@ fn csv_quotes_names_with_commas_quotes_and_line_breaks() {
         "name,state,reason_code,reason,attempts,key\r\n\
          IMG_0001.HEIC,uploaded,,,1,{zero_key}\r\n\
          \"Paris, day 1.heic\",uploading,,,1,{one_key}\r\n\
-         \"say \"\"cheese\"\"\nnow.png\",failed,conversion.damaged,\"the PNG file is damaged (\"\"IDAT\"\" missing, truncated)\",0,\r\n\
+         \"say \"\"cheese\"\"\nnow.png\",failed,conversion.damaged,\"This PNG file is damaged or incomplete. If you have the original elsewhere, copy or export it again.\",0,\r\n\
          notes.txt,skipped,sidecar_file,not a photo or video (TXT file),0,\r\n"
     );
     assert_eq!(report_csv(&plan, &english_reason), expected);

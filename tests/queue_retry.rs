@@ -78,7 +78,7 @@ fn failed_uploads_retry_after_doubling_backoff_then_fail_with_the_tries_named() 
     assert_eq!(file.attempts, 3);
     assert_eq!(
         file.reason.as_ref().map(english_reason).as_deref(),
-        Some("The upload did not finish: iCloud answered 503 (3 tries)")
+        Some("The upload did not finish: iCloud answered 503 (3 tries). You can retry it later.")
     );
     assert_eq!(plan.next_batch(100_000), None);
 }
@@ -155,7 +155,7 @@ fn a_stalled_batch_times_out_into_a_retry_and_finally_a_failure() {
     assert_eq!(file.state, FileState::Failed);
     assert_eq!(
         file.reason.as_ref().map(english_reason).as_deref(),
-        Some("the page did not finish the upload in 120 s (3 tries)")
+        Some("the page did not finish the upload in 120 s (3 tries). You can retry it later.")
     );
 }
 
@@ -275,7 +275,7 @@ fn a_conversion_failure_is_final_and_keeps_its_reason() {
     assert_eq!(file.state, FileState::Failed);
     assert_eq!(
         file.reason.as_ref().map(english_reason).as_deref(),
-        Some("the HEIC file is damaged (no image item)")
+        Some("This HEIC file is damaged or incomplete. If you have the original elsewhere, copy or export it again.")
     );
     assert_eq!(plan.next_to_convert(1), None);
 }

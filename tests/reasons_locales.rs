@@ -99,21 +99,21 @@ fn english_words_are_the_sentences_users_know() {
                 }),
                 tries: 3,
             },
-            "The upload did not finish: the connection to iCloud was lost (3 tries)",
+            "The upload did not finish: the connection to iCloud was lost (3 tries). You can retry it later.",
         ),
         (
             Reason::GaveUp {
                 last: Box::new(Reason::NeverStarted),
                 tries: 1,
             },
-            "iCloud did not start uploading this file. (1 try)",
+            "iCloud did not start uploading this file (1 try). You can retry it later.",
         ),
         (
             Reason::GaveUp {
                 last: Box::new(Reason::TimedOut { seconds: 120 }),
                 tries: 3,
             },
-            "the page did not finish the upload in 120 s (3 tries)",
+            "the page did not finish the upload in 120 s (3 tries). You can retry it later.",
         ),
         (
             Reason::Conversion {
@@ -123,7 +123,16 @@ fn english_words_are_the_sentences_users_know() {
                     limit_megapixels: 250,
                 },
             },
-            "the image is too large: 30000 × 20000 pixels (limit 250 megapixels)",
+            "The image is too large: 30000 × 20000 pixels (photolift converts up to 250 megapixels). Make it smaller in a photo app.",
+        ),
+        (
+            Reason::Conversion {
+                error: ConvertError::Damaged {
+                    format: "HEIC".into(),
+                    detail: "container: unexpected end of data".into(),
+                },
+            },
+            "This HEIC file is damaged or incomplete. If you have the original elsewhere, copy or export it again.",
         ),
     ];
     for (reason, expected) in cases {

@@ -196,15 +196,15 @@ fn convert_one(input: &Path, args: &Args, report: &mut FileReport) -> Converted 
         last_modified_ms: modified_ms(input),
         ..ConvertOptions::default()
     };
-    // One file that trips a bug in a decoder must not stop the others.
-    let conversion = panic::catch_unwind(AssertUnwindSafe(|| convert(&bytes, &options)))
-        .map_err(|panic| format!("internal error while converting: {}", panic_message(&panic)))?
-        .map_err(|e| e.to_string())?;
-
     let file_name = input
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "photo".into());
+    // One file that trips a bug in a decoder must not stop the others.
+    let conversion = panic::catch_unwind(AssertUnwindSafe(|| convert(&bytes, &options)))
+        .map_err(|panic| format!("internal error while converting: {}", panic_message(&panic)))?
+        .map_err(|e| e.knowing_name(&file_name).to_string())?;
+
     Ok(match conversion {
         Conversion::Unchanged { format } => {
             report.format = Some(format.name());

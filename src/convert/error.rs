@@ -105,6 +105,27 @@ impl ConvertError {
         matches!(self, ConvertError::NotAPhoto { what } if what.is_not_media())
     }
 
+    /// The error as the user should read it, knowing the file's name: bytes of unknown type (no
+    /// signature at all, or a RIFF/MP4 container of no known kind) in a file named as a photo
+    /// (`IMG_0001.HEIC`, `shot.png`) are a damaged photo of that format, not "not a photo": its
+    /// header was destroyed or never written. Anything else is kept as it is.
+    pub fn knowing_name(self, file_name: &str) -> ConvertError {
+        match self {
+            ConvertError::NotAPhoto { what }
+                if !what.is_not_media() && what != NonPhoto::JpegXl =>
+            {
+                match photo_format_of_name(file_name) {
+                    Some(format) => ConvertError::Damaged {
+                        format: format.into(),
+                        detail: format!("no {format} header ({})", what_detail(what)),
+                    },
+                    None => ConvertError::NotAPhoto { what },
+                }
+            }
+            other => other,
+        }
+    }
+
     /// The stable code of the kind of error (its serde tag).
     pub fn code(&self) -> &'static str {
         match self {
@@ -156,5 +177,58 @@ impl ConvertError {
             },
         ]);
         all
+    }
+}
+
+/// The photo format a file's name claims, by its extension (case-insensitive).
+pub fn photo_format_of_name(file_name: &str) -> Option<&'static str> {
+    let (_, extension) = file_name.rsplit_once('.')?;
+    Some(match extension.to_ascii_lowercase().as_str() {
+        "heic" | "heif" | "hif" => "HEIC",
+        "jpg" | "jpeg" | "jpe" | "jfif" => "JPEG",
+        "png" => "PNG",
+        "webp" => "WebP",
+        "gif" => "GIF",
+        "bmp" | "dib" => "BMP",
+        "tif" | "tiff" => "TIFF",
+        "avif" => "AVIF",
+        _ => return None,
+    })
+}
+
+fn what_detail(what: NonPhoto) -> &'static str {
+    match what {
+        NonPhoto::UnknownRiff => "a RIFF file of unknown type",
+        NonPhoto::UnknownMp4 => "an MP4-family file of unknown type",
+        _ => "unknown bytes",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_bytes_named_as_a_photo_are_a_damaged_photo() {
+        let unknown = ConvertError::NotAPhoto {
+            what: NonPhoto::Unknown,
+        };
+        assert!(matches!(
+            unknown.clone().knowing_name("IMG_0001.HEIC"),
+            ConvertError::Damaged { format, .. } if format == "HEIC"
+        ));
+        assert!(matches!(
+            unknown.clone().knowing_name("shot.Png"),
+            ConvertError::Damaged { format, .. } if format == "PNG"
+        ));
+        assert_eq!(unknown.clone().knowing_name("notes"), unknown);
+        assert_eq!(unknown.clone().knowing_name("notes.bin"), unknown);
+        // A PDF named .jpg is positively not a photo: it stays that, and is skipped.
+        let pdf = ConvertError::NotAPhoto {
+            what: NonPhoto::Pdf,
+        };
+        assert_eq!(pdf.clone().knowing_name("scan.jpg"), pdf);
+        let empty = ConvertError::Empty;
+        assert_eq!(empty.clone().knowing_name("IMG_0001.HEIC"), empty);
     }
 }

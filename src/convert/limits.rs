@@ -115,7 +115,7 @@ mod tests {
         let err = check_pixel_budget(60_000, 60_000, 250_000_000).unwrap_err();
         assert_eq!(
             err.to_string(),
-            "the image is too large: 60000 × 60000 pixels (limit 250 megapixels)"
+            "The image is too large: 60000 × 60000 pixels (photolift converts up to 250 megapixels). Make it smaller in a photo app."
         );
         assert!(check_pixel_budget(10_000, 10_000, 250_000_000).is_ok());
     }

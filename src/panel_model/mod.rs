@@ -8,8 +8,8 @@ mod intake;
 mod news;
 mod settings;
 mod state;
-mod web_image;
 pub mod upload_memory;
+mod web_image;
 
 pub use action::Action;
 pub use intake::skipped_by_name;

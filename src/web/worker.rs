@@ -224,7 +224,7 @@ async fn convert_file(job: u32, file: File, options: ConvertOptions) {
             let from_head = matches!(format, Format::Unknown | Format::Avif)
                 || matches!(error, convert::ConvertError::TooLarge { .. });
             if from_head {
-                return failed(job, error);
+                return failed(job, error.knowing_name(&file.name()));
             }
         }
         let message = FromWorker::Failed {
@@ -276,7 +276,7 @@ async fn convert_file(job: u32, file: File, options: ConvertOptions) {
             };
             post(&message, Some(&output));
         }
-        Err(error) => failed(job, error),
+        Err(error) => failed(job, error.knowing_name(&file.name())),
     }
 }
 

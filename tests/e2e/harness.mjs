@@ -24,19 +24,17 @@ export function chromiumExecutable() {
 
 /**
  * `profileDir`: use (and keep) this profile instead of a fresh temporary one, e.g. to restart the
- * browser on the same profile.
+ * browser on the same profile. `uiLanguage`: the browser's UI language (Chromium; `de`, `zh-CN`).
  * @param {{extensionDir?: string, standin: {port: number} | number, headless?: boolean,
- *   profileDir?: string, language?: string}} options
- * `language`: the browser's UI language as `_locales` names it (e.g. zh_CN), Chromium only.
+ *   profileDir?: string, uiLanguage?: string}} options
  * @returns {Promise<{context: import('playwright-core').BrowserContext, extensionId: string|null,
  *   userDataDir: string, close(): Promise<void>}>}
  */
-export async function launch({ extensionDir, standin, headless = true, profileDir, language } = {}) {
+export async function launch({ extensionDir, standin, headless = true, profileDir, uiLanguage = 'en-US' } = {}) {
   const port = typeof standin === 'number' ? standin : standin?.port;
   if (!port) throw new Error('launch: pass the stand-in (or its port) as `standin`');
   // Firefox (PHOTOLIFT_BROWSER=firefox): the same shape, a context with the part of Playwright's
   // API the tests use (firefox.mjs).
-  if (language && BROWSER === 'firefox') throw new Error('launch: a UI language is set for Chromium only');
   if (BROWSER === 'firefox') return launchFirefox({ extensionDir: extensionDir && realpathSync(extensionDir), port, headless, profileDir });
   const dir = extensionDir ? realpathSync(extensionDir) : null;
   const userDataDir = profileDir ?? mkdtempSync(join(tmpdir(), 'photolift-profile-'));
@@ -49,16 +47,18 @@ export async function launch({ extensionDir, standin, headless = true, profileDi
       executablePath: chromiumExecutable(),
       headless,
       ignoreHTTPSErrors: true,
-      // Chromium on Linux takes its UI language from the environment.
-      ...(language ? { env: { ...process.env, LANGUAGE: language, LANG: `${language}.UTF-8` } } : {}),
+      // The browser's UI language, which the extension speaks (chrome.i18n.getUILanguage). On Linux
+      // Chromium takes it from the environment (LANGUAGE first, then LC_ALL/LC_MESSAGES/LANG), not
+      // from --lang, and only for a language whose .pak it has (Debian's chromium-l10n): without
+      // that it stays en-US. Pinned, so that no test depends on the machine's locale.
+      env: { ...process.env, LANGUAGE: uiLanguage.replace('-', '_'), LANG: `${uiLanguage.replace('-', '_')}.UTF-8` },
       // Playwright passes --disable-extensions by default. Chromium 156 lets --disable-extensions-except
       // win over it, but we drop it so loading the extension does not hang on that precedence.
       ignoreDefaultArgs: dir ? ['--disable-extensions'] : [],
       args: [
         '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-        '--disable-sync', '--no-first-run',
+        '--disable-sync', '--no-first-run', `--lang=${uiLanguage}`,
         ...chromiumFlags(port),
-        ...(language ? [`--lang=${language.replace('_', '-')}`] : []),
         ...(dir ? [`--disable-extensions-except=${dir}`, `--load-extension=${dir}`] : []),
       ],
     });

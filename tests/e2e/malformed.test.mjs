@@ -1,7 +1,8 @@
 // Damaged files fail one by one, in plain words, and never take the wasm build down: all 32 files of
 // corpus/malformed (truncated boxes, bad HEVC, absurd sizes, loops…) are dropped into the panel with
 // three good photos. Every malformed row ends `failed` with a sentence a user can read (no Rust panic,
-// no wasm trap), the good ones are uploaded, and the stand-in holds exactly those three.
+// no wasm trap; a damaged .heic says "This HEIC file is damaged or incomplete"), the good ones are
+// uploaded, and the stand-in holds exactly those three.
 import assert from 'node:assert/strict';
 import { copyFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -70,6 +71,10 @@ describe('malformed files: every one fails plainly, the wasm build never panics'
       }
       if (row.state !== 'failed') problems.push(`${name}: ${row.state} (${row.message})`);
       if (!row.message.trim()) problems.push(`${name}: failed without a message`);
+      // A damaged photo names its format and says it is damaged (by its signature, or else its name).
+      if (name.endsWith('.heic') && !row.message.startsWith('This HEIC file is damaged or incomplete.')) {
+        problems.push(`${name}: does not say it is a damaged HEIC: ${row.message}`);
+      }
       if (/panick|RuntimeError|unreachable|unwrap|wasm|index out of bounds/i.test(row.message)) {
         problems.push(`${name}: not a plain message: ${row.message}`);
       }

@@ -67,7 +67,7 @@ describe('a file that goes up unchanged', () => {
     assert.equal(done.skipped, 2, JSON.stringify(byName));
     for (const name of ['camera.jpg', 'IMG_0420.MOV']) {
       assert.equal(byName[name].state, 'skipped', name);
-      assert.match(byName[name].message, /already in iCloud Photos via photolift on 2026-11-20/, name);
+      assert.match(byName[name].message, /already in iCloud Photos via photolift on Nov 20, 2026/, name);
     }
     assert.deepEqual(env.standin.state.received.map((r) => r.name), ['screenshot.jpg']);
   });
@@ -85,7 +85,7 @@ describe('a file that goes up unchanged', () => {
     const byName = Object.fromEntries((await rows(panel)).map((r) => [r.name, r]));
     assert.equal(done.uploaded, 2, JSON.stringify(byName));
     assert.equal(byName['scan.png'].state, 'failed');
-    assert.equal(byName['scan.png'].message, 'the file is too big to convert (600 MB; photolift converts photos up to 512 MB)');
+    assert.equal(byName['scan.png'].message, 'This file is too big to convert (600 MB; photolift converts photos up to 512 MB). Save it smaller, or as JPEG, in a photo app.');
     assert.deepEqual(env.standin.state.received.map((r) => r.name).sort(), ['camera.jpg', 'screenshot.jpg']);
   });
 });

@@ -73,7 +73,7 @@ async function inEnglish({ standin, fixtures, dir, shots }) {
 
 async function inLanguage({ standin, fixtures, dir, shots, language }) {
   standin.reset();
-  const browser = await launch({ extensionDir: EXTENSION_DIR, standin, language });
+  const browser = await launch({ extensionDir: EXTENSION_DIR, standin, uiLanguage: language.replace('_', '-') });
   try {
     await configurePanel(browser.context, TEST_SETTINGS);
     const { page, panel } = await openPanel(browser.context, WIDE);

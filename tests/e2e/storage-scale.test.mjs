@@ -65,7 +65,7 @@ describe('storage written by the version before', () => {
     const done = await waitForSummary(panel, settled(3), 60_000);
     const byName = Object.fromEntries((await rows(panel)).map((r) => [r.name, r]));
     assert.equal(byName['known.jpg'].state, 'skipped');
-    assert.match(byName['known.jpg'].message, /already in iCloud Photos via photolift on 2026-11-20/);
+    assert.match(byName['known.jpg'].message, /already in iCloud Photos via photolift on Nov 20, 2026/);
     assert.equal(byName['IMG_A.jpg'].state, 'uploaded');
     assert.deepEqual({ ...done, state: undefined }, { total: 3, uploaded: 2, skipped: 1, failed: 0, state: undefined });
     assert.deepEqual(env.standin.state.received.map((r) => r.name), ['IMG_A.jpg']);

@@ -53,6 +53,7 @@ fn deliver(shared: &Weak<RefCell<Option<Driver>>>, event: Event) {
 
 impl Panel {
     pub fn start(worker_url: String) -> Result<(), JsValue> {
+        crate::web::i18n::mark_document_language();
         wasm_bindgen_futures::spawn_local(async move {
             // Nothing (no view, no turn, no storage, no handles) before the content script that
             // injected this panel has connected and the background has vouched for it.

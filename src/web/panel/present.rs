@@ -8,7 +8,7 @@ use super::page_session::PageSession;
 use super::view::{ControlsView, RowView, SummaryView, View};
 use crate::panel_model::{row_state, RowMessage};
 use crate::queue::{FileId, PlanState, Stats, UploadPlan};
-use crate::web::i18n::{reason_text, text};
+use crate::web::i18n::{decimal, number, reason_text, text};
 use wasm_bindgen::prelude::*;
 
 /// Draws the rows of `ids`.
@@ -54,7 +54,7 @@ fn minutes_left(ms: u64) -> String {
     if minutes <= 1 {
         text("eta_under_a_minute", &[])
     } else {
-        text("eta_minutes", &[&minutes.to_string()])
+        text("eta_minutes", &[&number(minutes)])
     }
 }
 
@@ -70,10 +70,10 @@ pub fn summary(
     let line = text(
         "summary_line",
         &[
-            &s.uploaded.to_string(),
-            &s.total.to_string(),
-            &s.skipped.to_string(),
-            &s.failed.to_string(),
+            &number(s.uploaded as u64),
+            &number(s.total as u64),
+            &number(s.skipped as u64),
+            &number(s.failed as u64),
         ],
     );
     let stats = Stats::from_plan(plan, now_ms());
@@ -81,8 +81,8 @@ pub fn summary(
         (PanelState::Running, Some(eta)) if stats.uploaded_files > 0 => text(
             "stats_line",
             &[
-                &format!("{:.0}", stats.photos_per_minute),
-                &format!("{:.1}", stats.bytes_per_second / 1_000_000.0),
+                &number(stats.photos_per_minute.round() as u64),
+                &decimal(stats.bytes_per_second / 1_000_000.0),
                 &minutes_left(eta),
             ],
         ),

@@ -6,9 +6,8 @@ use super::event::Picked;
 use super::handles;
 use super::view::{ResumeOffer, View};
 use crate::queue::{PlanConfig, UploadPlan};
+use crate::web::i18n;
 use crate::web::store::{self, JournalMeta, Loaded};
-use js_sys::Reflect;
-use wasm_bindgen::prelude::*;
 
 /// The plan to start with: the interrupted upload the journal describes when some of its files
 /// still wait for their originals (with the offer to show), else a new plan. A journal that
@@ -30,7 +29,7 @@ pub fn restore(
                         uploaded: s.uploaded,
                         started: journal
                             .as_ref()
-                            .map_or_else(String::new, |m| local_time(m.started_ms)),
+                            .map_or_else(String::new, |m| i18n::date_time(m.started_ms)),
                         dropped: Vec::new(),
                     });
                     plan = Some(resume);
@@ -55,14 +54,6 @@ pub fn restore(
     });
     plan.remember_uploads(loaded.uploaded);
     (plan, offer)
-}
-
-fn local_time(ms: f64) -> String {
-    let date = js_sys::Date::new(&JsValue::from_f64(ms));
-    let options = js_sys::Object::new();
-    let _ = Reflect::set(&options, &"dateStyle".into(), &"medium".into());
-    let _ = Reflect::set(&options, &"timeStyle".into(), &"short".into());
-    date.to_locale_string("default", &options).into()
 }
 
 /// The names the offer shows for kept handles the browser no longer lets us read: a drop of

@@ -13,7 +13,7 @@ use super::dom::{
     append, button, element, set_attr, set_hidden, set_style, set_text, text_element,
 };
 use super::event::{Action, PanelState};
-use crate::web::i18n::text;
+use crate::web::i18n::{number, text};
 use controls::Controls;
 use page_changed::PageChangedBox;
 use rows::{Detail, RowList};
@@ -314,7 +314,7 @@ impl View {
     /// files were found so far; `None` when done.
     pub fn set_reading(&self, found: Option<usize>) {
         let line = match found {
-            Some(count) => text("panel_reading", &[&count.to_string()]),
+            Some(count) => text("panel_reading", &[&number(count as u64)]),
             None => text("panel_drop_hint", &[]),
         };
         set_text(&self.hint, &line);

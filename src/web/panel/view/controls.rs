@@ -8,7 +8,7 @@
 use super::super::dom::{append, button, element, set_disabled, set_hidden, set_text};
 use super::super::event::{Action, PanelState};
 use super::{ControlsView, ResumeOffer};
-use crate::web::i18n::text;
+use crate::web::i18n::{number, text};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlInputElement};
@@ -174,7 +174,7 @@ impl Controls {
         if show_retry {
             set_text(
                 &self.retry,
-                &text("panel_retry_failed", &[&c.failed.to_string()]),
+                &text("panel_retry_failed", &[&number(c.failed as u64)]),
             );
         }
         set_hidden(&self.export_csv, !show_export)?;
@@ -284,8 +284,8 @@ impl Controls {
                 "panel_resume_offer",
                 &[
                     &offer.started,
-                    &offer.uploaded.to_string(),
-                    &offer.waiting.to_string(),
+                    &number(offer.uploaded as u64),
+                    &number(offer.waiting as u64),
                 ],
             );
             if !offer.dropped.is_empty() {
