@@ -33,7 +33,7 @@ describe('screenshots of the panel', { skip: BROWSER !== 'chromium' && 'pictures
         assert.ok(x >= 0 && y >= 0 && x + width <= image.width + 0.5 && y + height <= image.height + 0.5,
           `${shot.file}: the panel lies inside the picture (${JSON.stringify(shot.panel)})`);
       }
-      assert.equal(byState.done.language, 'en');
+      assert.match(byState.done.language, /^en/);
       assert.equal(byState['done-zh_CN'].language, 'zh-CN', 'the panel speaks the browser\'s language');
       assert.ok(byState.narrow.viewport.width < byState.done.viewport.width);
       const area = (shot) => shot.panel.width * shot.panel.height;
