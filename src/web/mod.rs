@@ -6,6 +6,8 @@
 //! has no converter and the workers' no panel.
 
 #[cfg(feature = "panel")]
+mod dom;
+#[cfg(feature = "panel")]
 mod i18n;
 #[cfg(feature = "panel")]
 mod measure;

@@ -7,12 +7,12 @@
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { before, describe, it } from 'node:test';
+import { before, beforeEach, describe, it } from 'node:test';
 import { PHOTOS_URL } from '../standin/server.mjs';
 import { TEST_SETTINGS, assertServerHolds, configurePanel, extensionWorker, makeMixedFolder, waitUntil } from './bulk-fixtures.mjs';
 import { CORPUS, EXTENSION_DIR } from './fixtures.mjs';
 import { appFrame, signInOnPage, useStandinWithExtension } from './harness.mjs';
-import { panelFrame, settled, summary, waitForSummary } from './panel.mjs';
+import { panelFrame, settled, waitForSummary } from './panel.mjs';
 
 const badge = (worker) => worker.evaluate(async () => ({
   text: await chrome.action.getBadgeText({}),
@@ -36,16 +36,20 @@ async function recordNotifications(worker) {
 }
 const created = (worker) => worker.evaluate(() => globalThis.__created.splice(0));
 
-/** Samples the badge text until `done()` holds; returns the distinct texts in order. */
-async function watchBadge(worker, done) {
-  const seen = [];
-  while (!await done()) {
-    const { text } = await badge(worker);
-    if (seen.at(-1) !== text) seen.push(text);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  return seen;
+// Every text the badge is given, in order, recorded (and passed on) in the worker: sampling the
+// badge from here would miss texts that last less than a sample on a busy machine.
+async function recordBadgeTexts(worker) {
+  await worker.evaluate(() => {
+    if (globalThis.__badgeTexts) return;
+    globalThis.__badgeTexts = [];
+    const setBadgeText = chrome.action.setBadgeText.bind(chrome.action);
+    chrome.action.setBadgeText = (details) => {
+      globalThis.__badgeTexts.push(details.text);
+      return setBadgeText(details);
+    };
+  });
 }
+const badgeTexts = (worker) => worker.evaluate(() => globalThis.__badgeTexts.splice(0));
 
 async function openPanel(context) {
   const page = await context.newPage();
@@ -81,13 +85,20 @@ describe('the toolbar badge and notifications', () => {
     await configurePanel(env.browser.context, TEST_SETTINGS);
     worker = await extensionWorker(env.browser.context);
     await recordNotifications(worker);
+    await recordBadgeTexts(worker);
+  });
+  // Each test starts from the usual settings, with nothing recorded by the one before.
+  beforeEach(async () => {
+    await configurePanel(env.browser.context, TEST_SETTINGS);
+    await created(worker);
+    await badgeTexts(worker);
   });
 
   it('shows progress while uploading and a check after; a finished run of 30 notifies the user in another tab, and its click brings the panel back', { timeout: 120_000 }, async () => {
     const { standin, browser, fixtures } = env;
     standin.reset();
-    // Slow enough to watch the badge move (several seconds for the run).
-    standin.setFaults({ bandwidthBytesPerSec: 30_000 });
+    // Batches of five: the page answers for a batch at once, so the progress moves in six steps.
+    await configurePanel(browser.context, { ...TEST_SETTINGS, batchSize: 5 });
     const folder = makeMixedFolder(join(fixtures.dir, 'Done'), 30, { prefix: 'DONE_' });
     await closeAll(browser.context);
     const { page, panel } = await openPanel(browser.context);
@@ -98,7 +109,9 @@ describe('the toolbar badge and notifications', () => {
     // The user goes to another tab while the photos go up.
     const other = await goElsewhere(browser.context, worker, tabId);
 
-    const texts = await watchBadge(worker, async () => settled(30)(await summary(panel)));
+    await waitForSummary(panel, settled(30), 60_000);
+    await waitUntil(async () => (await badge(worker)).text === '✓', { timeout: 5_000, what: 'the badge shows the result' });
+    const texts = await badgeTexts(worker);
     const during = texts.filter((t) => /^\d+%$/.test(t)).map((t) => Number.parseInt(t, 10));
     assert.ok(during.length >= 3, `the badge showed the progress: ${JSON.stringify(texts)}`);
     assert.ok(during.every((p, i) => p >= 0 && p <= 99 && (i === 0 || p > during[i - 1])), `it only grew: ${during}`);

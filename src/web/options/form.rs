@@ -4,55 +4,18 @@
 //! `forget-confirm`, `forget-cancel`, `export`, `import`, `memory-count`, `status`).
 
 use crate::panel_model::{Settings, BATCH_SIZE_RANGE, MAX_ATTEMPTS_RANGE, QUALITY_RANGE};
+use crate::web::dom::{append, document, element, listen, text_element};
 use crate::web::i18n::text;
 use std::ops::RangeInclusive;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{Blob, BlobPropertyBag, Document, Element, HtmlElement, HtmlInputElement, Url};
-
-fn document() -> Document {
-    web_sys::window()
-        .and_then(|w| w.document())
-        .expect("the options page runs in a page")
-}
-
-fn element(tag: &str, class: &str) -> Result<Element, JsValue> {
-    let el = document().create_element(tag)?;
-    if !class.is_empty() {
-        el.set_class_name(class);
-    }
-    Ok(el)
-}
-
-fn text_element(tag: &str, class: &str, words: &str) -> Result<Element, JsValue> {
-    let el = element(tag, class)?;
-    el.set_text_content(Some(words));
-    Ok(el)
-}
+use web_sys::{Element, HtmlElement, HtmlInputElement};
 
 fn button(id: &str, class: &str, words: &str) -> Result<Element, JsValue> {
     let el = text_element("button", class, words)?;
     el.set_attribute("type", "button")?;
     el.set_id(id);
     Ok(el)
-}
-
-fn append(parent: &Element, children: &[&Element]) -> Result<(), JsValue> {
-    for child in children {
-        parent.append_child(child)?;
-    }
-    Ok(())
-}
-
-fn listen<E: wasm_bindgen::convert::FromWasmAbi + 'static>(
-    target: &Element,
-    kind: &str,
-    handler: impl FnMut(E) + 'static,
-) -> Result<(), JsValue> {
-    let closure = Closure::<dyn FnMut(E)>::new(handler);
-    target.add_event_listener_with_callback(kind, closure.as_ref().unchecked_ref())?;
-    closure.forget();
-    Ok(())
 }
 
 fn focus(el: &Element) {
@@ -150,7 +113,7 @@ impl Form {
         let doc = document();
         doc.set_title(&text("options_title", &[]));
         if let Some(html) = doc.document_element() {
-            html.set_attribute("lang", &ui_language())?;
+            html.set_attribute("lang", crate::web::i18n::ui_language())?;
         }
         let root = doc
             .get_element_by_id("options-root")
@@ -449,41 +412,4 @@ fn whole(input: &HtmlInputElement) -> Option<f64> {
     Some(input.value_as_number())
         .filter(|v| v.is_finite())
         .map(f64::round)
-}
-
-/// The browser's UI language, as a `lang` attribute.
-fn ui_language() -> String {
-    let language = js_sys::Reflect::get(&js_sys::global(), &"chrome".into())
-        .and_then(|chrome| js_sys::Reflect::get(&chrome, &"i18n".into()))
-        .and_then(|i18n| {
-            let get: js_sys::Function =
-                js_sys::Reflect::get(&i18n, &"getUILanguage".into())?.dyn_into()?;
-            get.call0(&i18n)
-        })
-        .ok()
-        .and_then(|v| v.as_string());
-    language.unwrap_or_else(|| "en".into())
-}
-
-/// Offers `file_text` as a file named `file_name` (a Blob behind an object URL, clicked through a
-/// temporary `<a download>`).
-pub fn download(file_name: &str, mime: &str, file_text: &str) -> Result<(), JsValue> {
-    let parts = js_sys::Array::of1(&JsValue::from_str(file_text));
-    let options = BlobPropertyBag::new();
-    options.set_type(mime);
-    let blob = Blob::new_with_str_sequence_and_options(&parts, &options)?;
-    let url = Url::create_object_url_with_blob(&blob)?;
-    let link = element("a", "")?;
-    link.set_attribute("href", &url)?;
-    link.set_attribute("download", file_name)?;
-    link.set_attribute("hidden", "")?;
-    let body = document().body().ok_or("the options page has no body")?;
-    body.append_child(&link)?;
-    link.unchecked_ref::<HtmlElement>().click();
-    link.remove();
-    gloo::timers::callback::Timeout::new(60_000, move || {
-        let _ = Url::revoke_object_url(&url);
-    })
-    .forget();
-    Ok(())
 }

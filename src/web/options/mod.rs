@@ -155,7 +155,7 @@ fn wire(page: &Rc<Page>) -> Result<(), JsValue> {
                 let today = today();
                 let file_text = upload_memory::export_text(&records, &today);
                 let name = format!("photolift-upload-memory-{today}.json");
-                form::download(&name, "application/json", &file_text)?;
+                crate::web::dom::download(&name, "application/json", &file_text)?;
                 Ok::<_, JsValue>((upload_memory::distinct(&records).len(), name))
             }
             .await;

@@ -3,7 +3,6 @@
 //! writes the journal (`persist`) and shows the result (`present`).
 
 use super::conversions::{logged, now_ms, Conversions};
-use super::download::download;
 use super::event::{Action, Event, Picked, Sender};
 use super::handles;
 use super::news::NewsShell;
@@ -14,6 +13,7 @@ use super::view::{ResumeOffer, View};
 use crate::panel_model::{skipped_by_name, Settings};
 use crate::protocol::{Diagnostics, ToPage};
 use crate::queue::{report_csv, report_json, JournalEntry, PlanState, UploadPlan};
+use crate::web::dom::download;
 use crate::web::i18n::{reason_text, text};
 use crate::web::messages::from_js;
 use crate::web::pool::Pool;

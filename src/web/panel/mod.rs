@@ -8,7 +8,6 @@ mod clipboard;
 mod connection;
 mod conversions;
 mod dom;
-mod download;
 mod driver;
 mod event;
 mod handles;
@@ -25,6 +24,7 @@ mod web_images;
 
 use super::pool::{Pool, WorkerSignal};
 use super::store;
+use crate::web::dom::listen;
 use driver::Driver;
 use event::{Action, Event, Sender};
 use std::cell::RefCell;
@@ -138,17 +138,6 @@ fn resume_from_kept_handles(send: Sender) {
         let picked = handles::files_under(readable).await;
         send(Event::Resumed(picked));
     });
-}
-
-fn listen<E: wasm_bindgen::convert::FromWasmAbi + 'static>(
-    target: &web_sys::EventTarget,
-    kind: &str,
-    handler: impl FnMut(E) + 'static,
-) -> Result<(), JsValue> {
-    let closure = Closure::<dyn FnMut(E)>::new(handler);
-    target.add_event_listener_with_callback(kind, closure.as_ref().unchecked_ref())?;
-    closure.forget();
-    Ok(())
 }
 
 /// The action of the button a click landed in (inputs, such as the duplicates checkbox, speak

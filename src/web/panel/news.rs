@@ -13,13 +13,6 @@ use crate::web::i18n::text;
 use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::rc::Rc;
-use wasm_bindgen::prelude::*;
-
-#[wasm_bindgen]
-extern "C" {
-    #[wasm_bindgen(js_namespace = ["chrome", "i18n"], js_name = getUILanguage)]
-    fn ui_language() -> String;
-}
 
 // Badge colours, each with white text at a contrast of at least 4.5:1.
 const BLUE: &str = "#1a5fb4";
@@ -121,7 +114,7 @@ fn post(outbox: &Rc<RefCell<Outbox>>, says: Vec<Say>) {
 
 /// `n` as the browser's language writes numbers.
 fn number(n: usize) -> String {
-    String::from(js_sys::Number::from(n as f64).to_locale_string(&ui_language()))
+    crate::web::i18n::number(n as u64)
 }
 
 fn request(say: Say) -> ToBackground {
