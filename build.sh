@@ -53,7 +53,7 @@ build_wasm() {
       "$TARGET_DIR/wasm32-unknown-unknown/release/photolift.wasm"
     # npm's binaryen: Debian's wasm-opt (108) corrupts wasm-bindgen output (measured: the module fails at init).
     node_modules/.bin/wasm-opt -O3 --enable-bulk-memory --enable-nontrapping-float-to-int \
-      --enable-sign-ext --enable-mutable-globals --enable-reference-types \
+      --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-simd \
       "$out/${module}_bg.wasm" -o "$out/${module}_bg.wasm"
   done
 }
