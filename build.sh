@@ -137,7 +137,7 @@ run_tests() {
 
 # The browser suites that run in Firefox too (the others use what only Chromium has, or show
 # Chromium-only behaviour; README, "Browsers").
-FIREFOX_SUITES="tests/e2e/foundation.test.mjs tests/e2e/malformed.test.mjs tests/e2e/bulk.test.mjs tests/e2e/signout.test.mjs tests/e2e/resume.test.mjs"
+FIREFOX_SUITES="tests/e2e/foundation.test.mjs tests/e2e/malformed.test.mjs tests/e2e/bulk.test.mjs tests/e2e/signout.test.mjs tests/e2e/resume.test.mjs tests/e2e/same-as-native.test.mjs"
 
 demo() {
   build_all
