@@ -3,10 +3,11 @@
 // (lossy and lossless), GIF and BMP are decoded by the codecs module, which a worker loads only when
 // the first such file arrives. Every file arrives as a valid JPEG of its source's size showing its
 // source's picture (PSNR against ImageMagick's decode of the source), and a TIFF's and a WebP's own
-// capture date travel in its EXIF (not the date rescued from the file's modification time).
+// capture date travel in its EXIF (not the date rescued from the file's modification time). A
+// damaged TIFF fails alone, in plain words that come from the codecs module.
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { PHOTOS_URL } from '../standin/server.mjs';
@@ -93,6 +94,8 @@ describe('formats: every format converts in the browser, the rare ones through t
       'bitmap.bmp'];
     const dated = ['lzw.tif', 'jpeg-in.tif', 'lossy.webp'];
     execFileSync('exiftool', ['-q', '-overwrite_original', `-DateTimeOriginal=${DATE}`, ...dated.map(at)]);
+    // A damaged TIFF: the codecs module's refusal comes back in plain words, and only that file fails.
+    writeFileSync(at('cut.tif'), readFileSync(at('lzw.tif')).subarray(0, 20_000));
 
     const page = await browser.context.newPage();
     await page.goto(PHOTOS_URL);
@@ -106,11 +109,14 @@ describe('formats: every format converts in the browser, the rare ones through t
       assert.equal((await codecsFetched(page)).codecs, false, 'HEIC and PNG convert without loading the codecs module');
     }
 
-    await input.setInputFiles(rare.map(at));
+    await input.setInputFiles([...rare, 'cut.tif'].map(at));
     const total = common.length + rare.length;
-    const done = await waitForSummary(panel, settled(total), 120_000);
-    const states = (await rows(panel)).map((r) => `${r.name}: ${r.state} ${r.message}`);
-    assert.equal(done.uploaded, total, states.join('\n'));
+    const done = await waitForSummary(panel, settled(total + 1), 120_000);
+    const states = await rows(panel);
+    assert.equal(done.uploaded, total, states.map((r) => `${r.name}: ${r.state} ${r.message}`).join('\n'));
+    const cut = states.find((r) => r.name === 'cut.tif');
+    assert.equal(cut.state, 'failed');
+    assert.match(cut.message, /^This TIFF file is damaged or incomplete\./);
     if (BROWSER === 'chromium') {
       // (A worker started since the recording began was not recorded: then only the conversions show it.)
       const fetched = await codecsFetched(page);
