@@ -287,8 +287,9 @@ fn heif_error(error: heifer::Error) -> ConvertError {
     }
 }
 
-/// Decodes with one of the `image` crate's decoders (made as its `ImageReader` makes them, the
-/// limits set twice as it sets them; named here, so that only the decoders a module uses are in it).
+/// Decodes with one of the `image` crate's decoders, made and limited as its `ImageReader` does
+/// (PNG's made with the limits, then `set_limits` on each), but named here: the reader's
+/// every-format constructor would put every compiled decoder in each WebAssembly module.
 fn decode_with_image<D: ImageDecoder>(
     format: Format,
     decoder: image::ImageResult<D>,
