@@ -43,10 +43,11 @@ ensure_tools() {
 build_wasm() {
   local out=dist/chrome/pkg
   rm -rf "$out" && mkdir -p "$out"
-  # Two modules from one crate (Cargo features, see Cargo.toml): pkg/panel.js for the panel page,
-  # pkg/worker.js for the conversion workers.
+  # Three modules from one crate (Cargo features, see Cargo.toml): pkg/panel.js for the panel page,
+  # pkg/worker.js for the conversion workers, pkg/codecs.js for the TIFF, WebP, GIF and BMP decoders
+  # (a worker loads it when such a file arrives).
   local module
-  for module in panel worker; do
+  for module in panel worker codecs; do
     log "building the WebAssembly $module module"
     cargo build --lib --release --target wasm32-unknown-unknown --no-default-features --features "$module"
     wasm-bindgen --target web --no-typescript --out-dir "$out" --out-name "$module" \
@@ -55,6 +56,7 @@ build_wasm() {
     node_modules/.bin/wasm-opt -O3 --enable-bulk-memory --enable-nontrapping-float-to-int \
       --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-simd \
       "$out/${module}_bg.wasm" -o "$out/${module}_bg.wasm"
+    log "pkg/${module}_bg.wasm: $(wc -c < "$out/${module}_bg.wasm") bytes ($(gzip -9 < "$out/${module}_bg.wasm" | wc -c) gzip -9)"
   done
 }
 
@@ -137,7 +139,7 @@ run_tests() {
 
 # The browser suites that run in Firefox too (the others use what only Chromium has, or show
 # Chromium-only behaviour; README, "Browsers").
-FIREFOX_SUITES="tests/e2e/foundation.test.mjs tests/e2e/malformed.test.mjs tests/e2e/bulk.test.mjs tests/e2e/signout.test.mjs tests/e2e/resume.test.mjs tests/e2e/same-as-native.test.mjs"
+FIREFOX_SUITES="tests/e2e/foundation.test.mjs tests/e2e/formats.test.mjs tests/e2e/malformed.test.mjs tests/e2e/bulk.test.mjs tests/e2e/signout.test.mjs tests/e2e/resume.test.mjs tests/e2e/same-as-native.test.mjs"
 
 demo() {
   build_all

@@ -52,6 +52,14 @@ globalThis.PhotoliftProtocol = (() => {
     FAILED: 'failed',
     CRASHED: 'crashed',
   });
+  // Received by Rust only (a worker and its codecs module); named here for the drift test.
+  const ToCodecs = Object.freeze({
+    DECODE: 'decode',
+  });
+  const FromCodecs = Object.freeze({
+    DECODED: 'decoded',
+    FAILED: 'failed',
+  });
   const ToBackground = Object.freeze({
     REGISTER_PANEL: 'register-panel',
     VERIFY_PANEL: 'verify-panel',
@@ -78,6 +86,7 @@ globalThis.PhotoliftProtocol = (() => {
     FromObserver: 'observer', ToObserver: 'observer',
     ToPage: 'page', FromPage: 'page',
     ToWorker: 'worker', FromWorker: 'worker',
+    ToCodecs: 'codecs', FromCodecs: 'codecs',
     ToBackground: 'background', FromBackground: 'background',
   });
 
@@ -99,7 +108,7 @@ globalThis.PhotoliftProtocol = (() => {
     NEVER_STARTED: 'never-started',
   });
 
-  /** A message of `boundary` ('observer' | 'page' | 'worker' | 'background'). */
+  /** A message of `boundary` ('observer' | 'page' | 'worker' | 'codecs' | 'background'). */
   function message(boundary, type, fields = {}) {
     return { ...fields, [ENVELOPE]: boundary, type };
   }
@@ -110,7 +119,7 @@ globalThis.PhotoliftProtocol = (() => {
   }
 
   return Object.freeze({
-    ENVELOPE, BOUNDARY, FromObserver, ToObserver, ToPage, FromPage, ToWorker, FromWorker, ToBackground,
-    FromBackground, PageStatus, PageOutcome, message, isOf,
+    ENVELOPE, BOUNDARY, FromObserver, ToObserver, ToPage, FromPage, ToWorker, FromWorker, ToCodecs,
+    FromCodecs, ToBackground, FromBackground, PageStatus, PageOutcome, message, isOf,
   });
 })();

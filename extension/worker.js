@@ -2,4 +2,16 @@
 import init, { start_worker } from './pkg/worker.js';
 
 await init({ module_or_path: new URL('./pkg/worker_bg.wasm', import.meta.url) });
-start_worker();
+
+// TIFF, WebP, GIF and BMP are decoded by a module of their own (src/web/codecs.rs), loaded the
+// first time such a file arrives; the worker asks for it through this function.
+let codecs;
+function loadCodecs() {
+  codecs ??= import('./pkg/codecs.js').then(async (module) => {
+    await module.default({ module_or_path: new URL('./pkg/codecs_bg.wasm', import.meta.url) });
+    return module.decode_rare;
+  });
+  return codecs;
+}
+
+start_worker(loadCodecs);

@@ -1,4 +1,8 @@
-//! Decoding to upright 8-bit RGB: heifer for HEIC/HEIF, the `image` crate for the rest.
+//! Decoding to upright 8-bit RGB: heifer for HEIC/HEIF, the `image` crate for the rest. TIFF,
+//! WebP, GIF and BMP ([`Format::is_rare`]) are decoded by [`decode_rare`], which only a build with
+//! the feature `codecs` has: in the browser that is a WebAssembly module of its own, which the
+//! conversion worker loads when the first such file arrives (`src/web/codecs.rs`); its result comes
+//! back as a [`RareImage`].
 //! Alpha is flattened on white (JPEG has none, and white is what a transparent area looks
 //! like on a page); 16-bit samples are reduced to 8.
 //!
@@ -11,7 +15,7 @@
 use std::io::Cursor;
 
 use image::metadata::Orientation;
-use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader};
+use image::{DynamicImage, ImageDecoder};
 
 use super::error::ConvertError;
 use super::exif::orientation_tag;
@@ -39,27 +43,99 @@ pub(crate) struct Decoded {
     pub gain_map: Option<GainMap>,
 }
 
-/// Decodes an image format `sniff_format` recognised (not JPEG, AVIF, video or unknown).
+/// A photo of a rare format ([`Format::is_rare`]) decoded: upright packed 8-bit RGB (flattened on
+/// white) with the source's metadata. What the codecs module hands the conversion worker.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RareImage {
+    pub rgb: Vec<u8>,
+    pub width: u32,
+    pub height: u32,
+    pub exif: Option<Vec<u8>>,
+    /// The whole file is the EXIF source (a TIFF keeps its tags in its own IFD).
+    pub exif_is_tiff_file: bool,
+    pub xmp: Option<Vec<u8>>,
+    pub icc: Option<Vec<u8>>,
+}
+
+/// Decodes an image format `sniff_format` recognised (not JPEG, AVIF, video or unknown); the
+/// rare formats by `rare` (see [`RareImage`]).
 pub(crate) fn decode(
     format: Format,
     bytes: &[u8],
     max_pixels: u64,
     want_gain_map: bool,
     transcode: bool,
+    rare: impl FnOnce(Format, &[u8], u64) -> Result<RareImage, ConvertError>,
 ) -> Result<Decoded, ConvertError> {
     match format {
         Format::Heic => decode_heif(bytes, max_pixels, want_gain_map, transcode),
-        Format::Png => decode_with_image(format, ImageFormat::Png, bytes, max_pixels),
-        Format::WebP => decode_with_image(format, ImageFormat::WebP, bytes, max_pixels),
-        Format::Gif => decode_with_image(format, ImageFormat::Gif, bytes, max_pixels),
-        Format::Bmp => decode_with_image(format, ImageFormat::Bmp, bytes, max_pixels),
-        Format::Tiff => decode_with_image(format, ImageFormat::Tiff, bytes, max_pixels),
+        Format::Png => {
+            let limits = image_limits(max_pixels);
+            let decoder =
+                image::codecs::png::PngDecoder::with_limits(Cursor::new(bytes), limits.clone());
+            decode_with_image(format, decoder, limits, bytes, max_pixels)
+        }
+        Format::WebP | Format::Gif | Format::Bmp | Format::Tiff => {
+            let image = rare(format, bytes, max_pixels)?;
+            Ok(Decoded {
+                gain_map: None,
+                pixels: Pixels::Rgb(image.rgb),
+                width: image.width,
+                height: image.height,
+                metadata: SourceMetadata {
+                    exif: image.exif,
+                    exif_is_tiff_file: image.exif_is_tiff_file,
+                    xmp: image.xmp,
+                    icc: image.icc,
+                },
+            })
+        }
         Format::Jpeg | Format::Avif | Format::Video(_) | Format::Unknown => {
             Err(ConvertError::Unsupported {
                 format: format.name().into(),
             })
         }
     }
+}
+
+/// Decodes a TIFF, WebP, GIF or BMP ([`Format::is_rare`]) with the `image` crate.
+#[cfg(feature = "codecs")]
+pub fn decode_rare(
+    format: Format,
+    bytes: &[u8],
+    max_pixels: u64,
+) -> Result<RareImage, ConvertError> {
+    use image::codecs::{bmp::BmpDecoder, gif::GifDecoder, tiff::TiffDecoder, webp::WebPDecoder};
+    fn boxed<'a, D: ImageDecoder + 'a>(
+        decoder: image::ImageResult<D>,
+    ) -> image::ImageResult<Box<dyn ImageDecoder + 'a>> {
+        Ok(Box::new(decoder?))
+    }
+    let reader = Cursor::new(bytes);
+    let decoder = match format {
+        Format::WebP => boxed(WebPDecoder::new(reader)),
+        Format::Gif => boxed(GifDecoder::new(reader)),
+        Format::Bmp => boxed(BmpDecoder::new(reader)),
+        Format::Tiff => boxed(TiffDecoder::new(reader)),
+        _ => {
+            return Err(ConvertError::Unsupported {
+                format: format.name().into(),
+            })
+        }
+    };
+    let decoded = decode_with_image(format, decoder, image_limits(max_pixels), bytes, max_pixels)?;
+    let Pixels::Rgb(rgb) = decoded.pixels else {
+        unreachable!("the image crate decodes to RGB")
+    };
+    Ok(RareImage {
+        rgb,
+        width: decoded.width,
+        height: decoded.height,
+        exif: decoded.metadata.exif,
+        exif_is_tiff_file: decoded.metadata.exif_is_tiff_file,
+        xmp: decoded.metadata.xmp,
+        icc: decoded.metadata.icc,
+    })
 }
 
 fn damaged(format: Format, detail: impl ToString) -> ConvertError {
@@ -211,16 +287,19 @@ fn heif_error(error: heifer::Error) -> ConvertError {
     }
 }
 
-fn decode_with_image(
+/// Decodes with one of the `image` crate's decoders, made and limited as its `ImageReader` does
+/// (PNG's made with the limits, then `set_limits` on each), but named here: the reader's
+/// every-format constructor would put every compiled decoder in each WebAssembly module.
+fn decode_with_image<D: ImageDecoder>(
     format: Format,
-    image_format: ImageFormat,
+    decoder: image::ImageResult<D>,
+    limits: image::Limits,
     bytes: &[u8],
     max_pixels: u64,
 ) -> Result<Decoded, ConvertError> {
-    let mut reader = ImageReader::with_format(Cursor::new(bytes), image_format);
-    reader.limits(image_limits(max_pixels));
-    let mut decoder = reader
-        .into_decoder()
+    let mut decoder = decoder.map_err(|e| image_error(format, e, max_pixels))?;
+    decoder
+        .set_limits(limits)
         .map_err(|e| image_error(format, e, max_pixels))?;
     let (width, height) = decoder.dimensions();
     check_pixel_budget(u64::from(width), u64::from(height), max_pixels)?;

@@ -48,6 +48,13 @@ pub enum ConvertError {
     },
 }
 
+impl Default for ConvertError {
+    /// For the protocol catalog, which lists message variants with default fields.
+    fn default() -> ConvertError {
+        ConvertError::Empty
+    }
+}
+
 /// What a file that is not a photo format looks like, from its first bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, strum::EnumIter)]
 #[serde(rename_all = "snake_case")]

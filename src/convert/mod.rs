@@ -20,6 +20,9 @@ mod sniff;
 
 use serde::Serialize;
 
+#[cfg(feature = "codecs")]
+pub use decode::decode_rare;
+pub use decode::RareImage;
 pub use error::{photo_format_of_name, ConvertError, NonPhoto};
 pub use sniff::{sniff_format, Format, VideoKind};
 
@@ -91,6 +94,30 @@ pub struct KeptMetadata {
 
 /// Converts one file to JPEG, or says to upload it as it is.
 pub fn convert(input: &[u8], options: &ConvertOptions) -> Result<Conversion, ConvertError> {
+    convert_with(input, options, built_in_rare)
+}
+
+/// The rare formats' decoder of this build: [`decode_rare`] with the feature `codecs`; without
+/// it (the conversion worker's module) they are not decoded here.
+fn built_in_rare(format: Format, bytes: &[u8], max_pixels: u64) -> Result<RareImage, ConvertError> {
+    #[cfg(feature = "codecs")]
+    return decode_rare(format, bytes, max_pixels);
+    #[cfg(not(feature = "codecs"))]
+    {
+        let _ = (bytes, max_pixels);
+        Err(ConvertError::Unsupported {
+            format: format.name().into(),
+        })
+    }
+}
+
+/// [`convert`], with TIFF, WebP, GIF and BMP ([`Format::is_rare`]) decoded by `decode_rare`
+/// (in the browser: the codecs module, `src/web/codecs.rs`).
+pub fn convert_with(
+    input: &[u8],
+    options: &ConvertOptions,
+    decode_rare: impl FnOnce(Format, &[u8], u64) -> Result<RareImage, ConvertError>,
+) -> Result<Conversion, ConvertError> {
     if input.is_empty() {
         return Err(ConvertError::Empty);
     }
@@ -118,6 +145,7 @@ pub fn convert(input: &[u8], options: &ConvertOptions) -> Result<Conversion, Con
         options.max_pixels,
         options.hdr_gain_map,
         true,
+        decode_rare,
     )?;
     let rescue_date_ms = options.last_modified_ms.filter(|_| options.date_rescue);
     let mut metadata = metadata::carry_metadata(
@@ -174,7 +202,14 @@ pub fn decode_rgb8(
     if let Some((width, height)) = limits::declared_dimensions(format, input) {
         limits::check_pixel_budget(width, height, options.max_pixels)?;
     }
-    let decoded = decode::decode(format, input, options.max_pixels, false, false)?;
+    let decoded = decode::decode(
+        format,
+        input,
+        options.max_pixels,
+        false,
+        false,
+        built_in_rare,
+    )?;
     match decoded.pixels {
         decode::Pixels::Rgb(rgb) => Ok((decoded.width, decoded.height, rgb)),
         decode::Pixels::YCbCr420(_) => unreachable!("decoded without transcoding"),

@@ -29,6 +29,15 @@ pub enum VideoKind {
 }
 
 impl Format {
+    /// TIFF, WebP, GIF and BMP: formats whose decoders the browser keeps in a module of their own,
+    /// loaded when the first such file arrives (`convert::convert_with`).
+    pub fn is_rare(&self) -> bool {
+        matches!(
+            self,
+            Format::Tiff | Format::WebP | Format::Gif | Format::Bmp
+        )
+    }
+
     /// The MIME type of a file in this format (for building a `File` in the browser).
     pub fn media_type(&self) -> &'static str {
         match self {

@@ -2,8 +2,8 @@
 //! the wire (with default values). The drift test compares `extension/protocol.js` with it.
 
 use super::{
-    Boundary, FromBackground, FromObserver, FromPage, FromWorker, PageOutcome, PageStatus,
-    ToBackground, ToObserver, ToPage, ToWorker, ENVELOPE,
+    Boundary, FromBackground, FromCodecs, FromObserver, FromPage, FromWorker, PageOutcome,
+    PageStatus, ToBackground, ToCodecs, ToObserver, ToPage, ToWorker, ENVELOPE,
 };
 use serde_json::{json, Value};
 use strum::IntoEnumIterator;
@@ -48,6 +48,8 @@ fn directions() -> Value {
         direction::<FromPage>(),
         direction::<ToWorker>(),
         direction::<FromWorker>(),
+        direction::<ToCodecs>(),
+        direction::<FromCodecs>(),
         direction::<ToBackground>(),
         direction::<FromBackground>(),
     ])

@@ -6,6 +6,7 @@
 //! - `observer`: the page observer (in the Photos app's own realm) ↔ the content script;
 //! - `page`: the content script ↔ the panel;
 //! - `worker`: the panel ↔ its conversion workers;
+//! - `codecs`: a conversion worker ↔ its codecs module (TIFF, WebP, GIF, BMP decoders);
 //! - `background`: the panel ↔ the extension's background (service worker).
 //!
 //! Bulk bytes never go through serde: they travel beside a message as transferred `ArrayBuffer`s
@@ -17,6 +18,7 @@
 
 mod background;
 mod catalog;
+mod codecs;
 mod diagnostics_text;
 mod observer;
 mod page;
@@ -24,6 +26,7 @@ mod worker;
 
 pub use background::{FromBackground, ToBackground, WebImage};
 pub use catalog::catalog;
+pub use codecs::{FromCodecs, RareFormat, ToCodecs};
 pub use observer::{BodyFacts, FromObserver, ToObserver};
 pub use page::{
     BatchFile, Check, Diagnostics, FromPage, PageOutcome, PageStatus, RequestRecord, ToPage,

@@ -2,9 +2,12 @@
 //! content script that drives the iCloud page. It holds no conversion or planning logic of its own:
 //! that is `convert` and `queue`.
 
-//! Built as two modules (Cargo features `panel` and `worker`, one each in build.sh): the panel's
-//! has no converter and the workers' no panel.
+//! Built as three modules (Cargo features `panel`, `worker` and `codecs`, one each in build.sh):
+//! the panel's has no converter, the workers' no panel, and the codecs module (TIFF, WebP, GIF
+//! and BMP decoders, loaded by a worker when such a file arrives) nothing but those decoders.
 
+#[cfg(feature = "codecs")]
+mod codecs;
 #[cfg(feature = "panel")]
 mod dom;
 #[cfg(feature = "panel")]
@@ -36,10 +39,20 @@ pub fn start_panel(worker_url: String) -> Result<(), JsValue> {
 }
 
 /// Entry point of each conversion worker (see `extension/worker.js`).
+/// `load_codecs` returns a promise of the codecs module's [`decode_rare`], loading that module the
+/// first time it is called.
 #[cfg(feature = "worker")]
 #[wasm_bindgen]
-pub fn start_worker() -> Result<(), JsValue> {
-    worker::start()
+pub fn start_worker(load_codecs: js_sys::Function) -> Result<(), JsValue> {
+    worker::start(load_codecs)
+}
+
+/// Entry point of the codecs module (see `extension/worker.js`): one `ToCodecs` message in, its
+/// `FromCodecs` answer out.
+#[cfg(feature = "codecs")]
+#[wasm_bindgen]
+pub fn decode_rare(message: JsValue) -> Result<JsValue, JsValue> {
+    codecs::decode(message)
 }
 
 /// Entry point of `options.html` (see `extension/options.js`): in the panel's module.

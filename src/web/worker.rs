@@ -2,13 +2,18 @@
 //! JPEG back (transferred, not copied). A JPEG or video is not read whole: it is only hashed, in
 //! chunks, and the panel hands the original `File` to the page. A panic posts `Crashed` first, so the panel can replace
 //! this worker and mark only that one file failed.
+//!
+//! TIFF, WebP, GIF and BMP are decoded by the codecs module (`src/web/codecs.rs`), which this
+//! worker loads the first time such a file arrives; the rest of their conversion (metadata, JPEG)
+//! is done here, as for every other photo.
 
 use super::messages::{from_js, to_js};
-use crate::convert::{self, Conversion, ConvertOptions, Format};
-use crate::protocol::{FromWorker, ToWorker};
+use crate::convert::{self, Conversion, ConvertError, ConvertOptions, Format, RareImage};
+use crate::protocol::{FromCodecs, FromWorker, RareFormat, ToCodecs, ToWorker};
 use crate::queue::{Reason, MAX_CONVERT_INPUT_BYTES, READ_CHUNK_BYTES};
-use js_sys::{Array, ArrayBuffer, Reflect, Uint8Array};
+use js_sys::{Array, ArrayBuffer, Function, Promise, Reflect, Uint8Array};
 use sha2::{Digest, Sha256};
+use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{spawn_local, JsFuture};
@@ -32,7 +37,13 @@ fn post(message: &FromWorker, transfer: Option<&ArrayBuffer>) {
     }
 }
 
-pub fn start() -> Result<(), JsValue> {
+thread_local! {
+    /// `extension/worker.js`'s loader of the codecs module: a promise of its `decode_rare`.
+    static LOAD_CODECS: RefCell<Option<Function>> = const { RefCell::new(None) };
+}
+
+pub fn start(load_codecs: Function) -> Result<(), JsValue> {
+    LOAD_CODECS.with(|load| *load.borrow_mut() = Some(load_codecs));
     std::panic::set_hook(Box::new(|info| {
         post(
             &FromWorker::Crashed {
@@ -252,7 +263,39 @@ async fn convert_file(job: u32, file: File, options: ConvertOptions) {
     let bytes = Uint8Array::new(&original).to_vec();
     drop(original);
     let content_key = native_key.unwrap_or_else(|| hex(&Sha256::digest(&bytes)));
-    match convert::convert(&bytes, &options) {
+    let codecs = if format.is_rare() {
+        match codecs().await {
+            Ok(decode) => Some(decode),
+            Err(error) => {
+                return crashed(format!(
+                    "the codecs module did not load: {}",
+                    describe(&error)
+                ))
+            }
+        }
+    } else {
+        None
+    };
+    // A panic in the codecs module, which is then no longer trustworthy: this worker reports
+    // itself crashed, as it would if the decoder had panicked here, and the panel replaces it.
+    let mut crash = None;
+    let result = convert::convert_with(&bytes, &options, |format, bytes, max_pixels| {
+        let Some(decode) = &codecs else {
+            return Err(ConvertError::Unsupported {
+                format: format.name().into(),
+            });
+        };
+        decode_in_codecs_module(decode, format, bytes, max_pixels).unwrap_or_else(|reason| {
+            crash = Some(reason);
+            Err(ConvertError::Unsupported {
+                format: format.name().into(),
+            })
+        })
+    });
+    if let Some(reason) = crash {
+        return crashed(reason);
+    }
+    match result {
         Ok(Conversion::Unchanged { format }) => {
             // Not reached (JPEGs and videos were sniffed above), but an unchanged file is still
             // handed over as its original.
@@ -277,6 +320,79 @@ async fn convert_file(job: u32, file: File, options: ConvertOptions) {
             post(&message, Some(&output));
         }
         Err(error) => failed(job, error.knowing_name(&file.name())),
+    }
+}
+
+fn crashed(reason: String) {
+    post(&FromWorker::Crashed { reason }, None);
+}
+
+fn describe(error: &JsValue) -> String {
+    error
+        .dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.to_string()))
+        .or_else(|| error.as_string())
+        .unwrap_or_else(|| format!("{error:?}"))
+}
+
+/// The codecs module's `decode_rare`, loaded on first use (`extension/worker.js` keeps it).
+async fn codecs() -> Result<Function, JsValue> {
+    let load = LOAD_CODECS
+        .with(|load| load.borrow().clone())
+        .ok_or_else(|| JsValue::from("no codecs loader"))?;
+    let promise: Promise = load.call0(&JsValue::NULL)?.dyn_into()?;
+    JsFuture::from(promise).await?.dyn_into()
+}
+
+/// Decodes a TIFF, WebP, GIF or BMP in the codecs module (protocol boundary `codecs`). `Err`:
+/// the module crashed, with what it said.
+fn decode_in_codecs_module(
+    decode: &Function,
+    format: Format,
+    bytes: &[u8],
+    max_pixels: u64,
+) -> Result<Result<RareImage, ConvertError>, String> {
+    let Some(rare) = RareFormat::of(format) else {
+        return Ok(Err(ConvertError::Unsupported {
+            format: format.name().into(),
+        }));
+    };
+    let message = to_js(&ToCodecs::Decode {
+        format: rare,
+        max_pixels,
+    })
+    .map_err(|e| describe(&e))?;
+    Reflect::set(&message, &"bytes".into(), &Uint8Array::from(bytes)).map_err(|e| describe(&e))?;
+    let reply = match decode.call1(&JsValue::NULL, &message) {
+        Ok(reply) => reply,
+        Err(error) => {
+            let panic = Reflect::get(&message, &"panic".into())
+                .ok()
+                .and_then(|p| p.as_string());
+            return Err(panic.unwrap_or_else(|| describe(&error)));
+        }
+    };
+    let part = |name: &str| {
+        Reflect::get(&reply, &name.into())
+            .ok()
+            .and_then(|value| value.dyn_into::<Uint8Array>().ok())
+            .map(|array| array.to_vec())
+    };
+    match from_js::<FromCodecs>(reply.clone()).map_err(|e| describe(&e))? {
+        FromCodecs::Decoded {
+            width,
+            height,
+            exif_is_tiff_file,
+        } => Ok(Ok(RareImage {
+            rgb: part("rgb").ok_or("the codecs module sent no pixels")?,
+            width,
+            height,
+            exif: part("exif"),
+            exif_is_tiff_file,
+            xmp: part("xmp"),
+            icc: part("icc"),
+        })),
+        FromCodecs::Failed { error } => Ok(Err(error)),
     }
 }
 

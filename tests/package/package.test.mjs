@@ -75,7 +75,7 @@ for (const browser of ['chrome', 'firefox']) {
     it('holds only shipped code and assets, never tests or source maps', () => {
       const odd = Object.keys(files).filter((name) => NEVER.test(name) || !SHIPPED.test(name));
       assert.deepEqual(odd, []);
-      assert.ok(files['pkg/panel_bg.wasm'] && files['pkg/worker_bg.wasm'], 'the two WebAssembly modules are inside');
+      assert.ok(files['pkg/panel_bg.wasm'] && files['pkg/worker_bg.wasm'] && files['pkg/codecs_bg.wasm'], 'the three WebAssembly modules are inside');
     });
 
     it('has every file its manifest, pages and modules name', () => {
