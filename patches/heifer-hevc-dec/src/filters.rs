@@ -419,12 +419,21 @@ fn sao_plane(
         let y0 = (rs / layout.width) * ctb / sh;
         let (x1, y1) = ((x0 + ctb / sw).min(pw), (y0 + ctb / sh).min(ph));
         let offsets = params.offsets[c];
+        // photolift: whether any sample of the CTB is exempt from filtering, looked up once per
+        // CTB instead of once per sample (it almost never is).
+        let ctb_clean = {
+            let (lx0, ly0) = (x0 * sw, y0 * sh);
+            let (lx1, ly1) = (x1 * sw, y1 * sh);
+            !(ly0..ly1)
+                .step_by(4)
+                .any(|y| (lx0..lx1).step_by(4).any(|x| info.no_filter[info.at(x, y)]))
+        };
         if type_idx == 1 {
             let shift = bit_depth - 5;
             let band = params.band_position[c];
             for y in y0..y1 {
                 for x in x0..x1 {
-                    if info.no_filter[info.at(x * sw, y * sh)] {
+                    if !ctb_clean && info.no_filter[info.at(x * sw, y * sh)] {
                         continue;
                     }
                     let i = y as usize * stride + x as usize;
@@ -443,61 +452,91 @@ fn sao_plane(
                 2 => (1, 1),
                 _ => (-1, 1),
             };
+            // One sample, with every check of the specification: used at the CTB's border,
+            // where a neighbour may lie outside the picture, in another slice or tile.
+            let checked = |dst: &mut [u16], x: u32, y: u32| {
+                let (xl, yl) = (x * sw, y * sh);
+                if info.no_filter[info.at(xl, yl)] {
+                    return;
+                }
+                let (ax, ay) = (x as i32 - dx, y as i32 - dy);
+                let (bx, by) = (x as i32 + dx, y as i32 + dy);
+                let inside =
+                    |px: i32, py: i32| px >= 0 && py >= 0 && px < pw as i32 && py < ph as i32;
+                if !inside(ax, ay) || !inside(bx, by) {
+                    return;
+                }
+                if !sao_neighbour_ok(
+                    info,
+                    sps,
+                    pps,
+                    layout,
+                    xl,
+                    yl,
+                    ax as u32 * sw,
+                    ay as u32 * sh,
+                ) || !sao_neighbour_ok(
+                    info,
+                    sps,
+                    pps,
+                    layout,
+                    xl,
+                    yl,
+                    bx as u32 * sw,
+                    by as u32 * sh,
+                ) {
+                    return;
+                }
+                let i = y as usize * stride + x as usize;
+                let v = i32::from(src[i]);
+                let a = i32::from(src[ay as usize * stride + ax as usize]);
+                let b = i32::from(src[by as usize * stride + bx as usize]);
+                let edge = 2 + (v - a).signum() + (v - b).signum();
+                let edge_idx = EDGE_IDX[edge as usize];
+                if edge_idx != 0 {
+                    dst[i] = (v + i32::from(offsets[edge_idx - 1])).clamp(0, max) as u16;
+                }
+            };
+            // photolift: a sample whose two neighbours lie in the same CTB has both inside the
+            // picture, in its slice and its tile, so when the CTB has no sample exempt from
+            // filtering the checks above all pass: such samples (all but the CTB's border) are
+            // filtered without them, a row at a time.
+            let hx = u32::from(dx != 0);
+            let (xa, xb) = (x0 + hx, x1.saturating_sub(hx).max(x0 + hx));
+            let step_a = dy as isize * stride as isize + dx as isize;
             for y in y0..y1 {
-                for x in x0..x1 {
-                    let (xl, yl) = (x * sw, y * sh);
-                    if info.no_filter[info.at(xl, yl)] {
-                        continue;
+                let inner_row = dy == 0 || (y > y0 && y + 1 < y1);
+                if !(ctb_clean && inner_row) {
+                    for x in x0..x1 {
+                        checked(dst, x, y);
                     }
-                    let (ax, ay) = (x as i32 - dx, y as i32 - dy);
-                    let (bx, by) = (x as i32 + dx, y as i32 + dy);
-                    let inside =
-                        |px: i32, py: i32| px >= 0 && py >= 0 && px < pw as i32 && py < ph as i32;
-                    if !inside(ax, ay) || !inside(bx, by) {
-                        continue;
-                    }
-                    if !sao_neighbour_ok(
-                        info,
-                        sps,
-                        pps,
-                        layout,
-                        xl,
-                        yl,
-                        ax as u32 * sw,
-                        ay as u32 * sh,
-                    ) || !sao_neighbour_ok(
-                        info,
-                        sps,
-                        pps,
-                        layout,
-                        xl,
-                        yl,
-                        bx as u32 * sw,
-                        by as u32 * sh,
-                    ) {
-                        continue;
-                    }
-                    let i = y as usize * stride + x as usize;
+                    continue;
+                }
+                if hx == 1 {
+                    checked(dst, x0, y);
+                }
+                let row = y as usize * stride;
+                for x in xa..xb {
+                    let i = row + x as usize;
                     let v = i32::from(src[i]);
-                    let a = i32::from(src[ay as usize * stride + ax as usize]);
-                    let b = i32::from(src[by as usize * stride + bx as usize]);
+                    let a = i32::from(src[(i as isize - step_a) as usize]);
+                    let b = i32::from(src[(i as isize + step_a) as usize]);
                     let edge = 2 + (v - a).signum() + (v - b).signum();
-                    // edgeIdx 0, 1, 2 are remapped to 1, 2, 0 (§8.7.3.2).
-                    let edge_idx = match edge {
-                        0 => 1,
-                        1 => 2,
-                        2 => 0,
-                        e => e,
-                    };
+                    let edge_idx = EDGE_IDX[edge as usize];
                     if edge_idx != 0 {
-                        dst[i] =
-                            (v + i32::from(offsets[edge_idx as usize - 1])).clamp(0, max) as u16;
+                        dst[i] = (v + i32::from(offsets[edge_idx - 1])).clamp(0, max) as u16;
                     }
+                }
+                if hx == 1 && xb < x1 {
+                    checked(dst, x1 - 1, y);
                 }
             }
         }
     }
 }
+
+/// `edgeIdx` from `2 + Sign(v - a) + Sign(v - b)`: 0, 1, 2 are remapped to 1, 2, 0 (§8.7.3.2).
+const EDGE_IDX: [usize; 5] = [1, 2, 0, 3, 4];
 
 /// Whether a neighbouring sample may be used by edge offset (§8.7.3.2): same slice, or the
 /// slice decoded later allows filtering across slices; same tile, or tiles allow it.
