@@ -293,6 +293,8 @@
   }
 
   async function handOver({ batch, files, buffers }) {
+    // Timing marks for tests/bench/pipeline.mjs (the page's performance timeline).
+    performance.mark(`photolift:handover:${batch}`);
     const refuse = (status) => send(P.FromPage.BATCH_REFUSED, { batch, status });
     if (tracker.hasChanged) return refuse('page-changed');
     const appDoc = site.findAppDocument(document);
@@ -321,6 +323,7 @@
     input.dispatchEvent(new Event('input', { bubbles: true }));
     input.dispatchEvent(new Event('change', { bubbles: true }));
     send(P.FromPage.BATCH_HANDED, { batch });
+    performance.mark(`photolift:handed:${batch}`);
     return undefined;
   }
 

@@ -22,6 +22,7 @@ mod panel;
 mod pool;
 #[cfg(feature = "panel")]
 mod store;
+mod trace;
 #[cfg(feature = "worker")]
 mod worker;
 

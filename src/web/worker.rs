@@ -4,6 +4,7 @@
 //! this worker and mark only that one file failed.
 
 use super::messages::{from_js, to_js};
+use super::trace;
 use crate::convert::{self, Conversion, ConvertOptions, Format};
 use crate::protocol::{FromWorker, ToWorker};
 use crate::queue::{Reason, MAX_CONVERT_INPUT_BYTES, READ_CHUNK_BYTES};
@@ -81,6 +82,7 @@ pub fn start() -> Result<(), JsValue> {
     });
     scope().set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     on_message.forget();
+    trace::mark("ready", 0);
     post(&FromWorker::Ready, None);
     Ok(())
 }
@@ -205,6 +207,7 @@ fn post_unchanged(job: u32, name: String, format: Format, content_key: String) {
 /// is made here, chunk by chunk); any other photo is read whole (up to
 /// `MAX_CONVERT_INPUT_BYTES`), hashed and converted, and its JPEG transferred back.
 async fn convert_file(job: u32, file: File, options: ConvertOptions) {
+    trace::mark("job", job);
     let size = file.size() as u64;
     let Ok(head) = read(&file, 0, size.min(HEAD_BYTES)).await else {
         return unreadable(job);
@@ -239,6 +242,7 @@ async fn convert_file(job: u32, file: File, options: ConvertOptions) {
     let Ok(original) = read(&file, 0, size).await else {
         return unreadable(job);
     };
+    trace::mark("read", job);
     // The browser's SHA-256 is about twice as fast as ours but hashes a copy of the bytes: used
     // up to NATIVE_HASH_MAX_BYTES (every ordinary photo); a bigger file is hashed where it is.
     let native_key = if size <= NATIVE_HASH_MAX_BYTES {
@@ -252,7 +256,11 @@ async fn convert_file(job: u32, file: File, options: ConvertOptions) {
     let bytes = Uint8Array::new(&original).to_vec();
     drop(original);
     let content_key = native_key.unwrap_or_else(|| hex(&Sha256::digest(&bytes)));
-    match convert::convert(&bytes, &options) {
+    trace::mark("hashed", job);
+    trace::mark("convert", job);
+    let converted = convert::convert(&bytes, &options);
+    trace::mark("converted", job);
+    match converted {
         Ok(Conversion::Unchanged { format }) => {
             // Not reached (JPEGs and videos were sniffed above), but an unchanged file is still
             // handed over as its original.
@@ -275,6 +283,7 @@ async fn convert_file(job: u32, file: File, options: ConvertOptions) {
                 date_rescued: jpeg.kept.date_rescued,
             };
             post(&message, Some(&output));
+            trace::mark("posted", job);
         }
         Err(error) => failed(job, error.knowing_name(&file.name())),
     }

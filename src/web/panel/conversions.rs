@@ -132,6 +132,7 @@ impl Conversions {
                         ..
                     } => {
                         self.pool.finish(slot);
+                        crate::web::trace::mark("received", job);
                         let id = FileId(job);
                         let note = if !unchanged {
                             text("converted_from", &[&source_format])
@@ -218,8 +219,11 @@ impl Conversions {
             return;
         };
         wasm_bindgen_futures::spawn_local(async move {
+            crate::web::trace::mark("thumbnail", id.0);
             // A photo the browser cannot show small just keeps its placeholder.
-            if let Ok(url) = super::thumbnail::thumbnail(&blob).await {
+            let made = super::thumbnail::thumbnail(&blob).await;
+            crate::web::trace::mark("thumbnailed", id.0);
+            if let Ok(url) = made {
                 sender(Event::Thumbnail(id, url));
             }
         });

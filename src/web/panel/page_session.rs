@@ -240,6 +240,7 @@ impl PageSession {
             });
         }
         let batch = self.batches_sent;
+        crate::web::trace::mark("batch", batch);
         self.link
             .send_with(&ToPage::UploadBatch { batch, files }, payloads)
     }
