@@ -68,6 +68,8 @@ pub fn start() -> Result<(), JsValue> {
                 };
                 spawn_local(convert_file(job, file, options));
             }
+            // worker.js takes the first message (the compiled module) before this runs.
+            (Ok(ToWorker::Start), _) => {}
             (Ok(ToWorker::Convert { job, .. }), None) => post(
                 &FromWorker::Failed {
                     job,
@@ -174,16 +176,16 @@ fn byob_reader(file: &File) -> Option<JsValue> {
 }
 
 /// Hex SHA-256 of bytes already in memory, by the browser's own implementation (measured about
-/// twice as fast as the WASM one: see README, Benchmarks).
-async fn native_sha256(bytes: &ArrayBuffer) -> Result<String, JsValue> {
+/// twice as fast as the WASM one: see README, Benchmarks). The digest starts at once, on a
+/// thread of the browser's (it takes a copy of the bytes now); the answer is awaited later.
+fn native_sha256(bytes: &ArrayBuffer) -> Result<JsFuture, JsValue> {
     let crypto = Reflect::get(&scope(), &"crypto".into())?;
     let subtle = Reflect::get(&crypto, &"subtle".into())?;
     let digest: js_sys::Function = Reflect::get(&subtle, &"digest".into())?.dyn_into()?;
     let promise: js_sys::Promise = digest
         .call2(&subtle, &"SHA-256".into(), bytes)?
         .dyn_into()?;
-    let hash = JsFuture::from(promise).await?;
-    Ok(hex(&Uint8Array::new(&hash).to_vec()))
+    Ok(JsFuture::from(promise))
 }
 
 /// A file that goes up as it is (a JPEG, a video): the panel hands the page its original `File`.
@@ -245,28 +247,35 @@ async fn convert_file(job: u32, file: File, options: ConvertOptions) {
     trace::mark("read", job);
     // The browser's SHA-256 is about twice as fast as ours but hashes a copy of the bytes: used
     // up to NATIVE_HASH_MAX_BYTES (every ordinary photo); a bigger file is hashed where it is.
-    let native_key = if size <= NATIVE_HASH_MAX_BYTES {
-        match native_sha256(&original).await {
-            Ok(key) => Some(key),
-            Err(_) => return unreadable(job),
-        }
-    } else {
-        None
+    // The browser hashes on a thread of its own while this one converts: the conversion does not
+    // wait for the hash (the digest takes its copy of the bytes when it is called).
+    let native_key = match (size <= NATIVE_HASH_MAX_BYTES).then(|| native_sha256(&original)) {
+        Some(Err(_)) => return unreadable(job),
+        started => started.and_then(Result::ok),
     };
     let bytes = Uint8Array::new(&original).to_vec();
     drop(original);
-    let content_key = native_key.unwrap_or_else(|| hex(&Sha256::digest(&bytes)));
-    trace::mark("hashed", job);
     trace::mark("convert", job);
-    let converted = convert::convert(&bytes, &options);
+    let converted = match convert::convert(&bytes, &options) {
+        Ok(converted) => converted,
+        Err(error) => return failed(job, error.knowing_name(&file.name())),
+    };
     trace::mark("converted", job);
+    let content_key = match native_key {
+        Some(digest) => match digest.await {
+            Ok(hash) => hex(&Uint8Array::new(&hash).to_vec()),
+            Err(_) => return unreadable(job),
+        },
+        None => hex(&Sha256::digest(&bytes)),
+    };
+    trace::mark("hashed", job);
     match converted {
-        Ok(Conversion::Unchanged { format }) => {
+        Conversion::Unchanged { format } => {
             // Not reached (JPEGs and videos were sniffed above), but an unchanged file is still
             // handed over as its original.
             post_unchanged(job, file.name(), format, content_key);
         }
-        Ok(Conversion::Converted(jpeg)) => {
+        Conversion::Converted(jpeg) => {
             drop(bytes);
             let output = Uint8Array::from(jpeg.bytes.as_slice()).buffer();
             let message = FromWorker::Converted {
@@ -285,7 +294,6 @@ async fn convert_file(job: u32, file: File, options: ConvertOptions) {
             post(&message, Some(&output));
             trace::mark("posted", job);
         }
-        Err(error) => failed(job, error.knowing_name(&file.name())),
     }
 }
 

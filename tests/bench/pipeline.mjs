@@ -17,7 +17,9 @@
 //    one photo per worker at a time, and nothing else happens. "bulk": the same N files picked on the
 //    panel, converted, handed to the page and uploaded to the stand-in; from the pick to the last
 //    registration on the server. Rounds bare, bulk, bare, … (PHOTOLIFT_BENCH_PIPELINE_ROUNDS bulk
-//    rounds, default 2), so that each bulk round has a bare round on either side.
+//    rounds, default 2), so that each bulk round has a bare round on either side. The bare workers
+//    live through all rounds, as the panel's do, and both are warmed up first with two photos
+//    (untimed): a worker's first conversions run on WebAssembly code not optimised yet.
 //    Then where the bulk upload's extra time went: before the first conversion, workers idle between
 //    photos, conversions slower than bare (the page, the browser and the stand-in share the cores),
 //    after the last conversion (the last batch's hand-over and upload); and the CPU time each part
@@ -62,7 +64,7 @@ async function until(what, timeoutMs, probe) {
   for (;;) {
     const value = await probe();
     if (value) return value;
-    if (Date.now() - started > timeoutMs) throw new Error(`${what}: not after ${timeoutMs / 1000} s`);
+    if (Date.now() - started > timeoutMs) throw new Error(`${typeof what === 'function' ? what() : what}: not after ${timeoutMs / 1000} s`);
     await sleep(100);
   }
 }
@@ -169,7 +171,8 @@ async function panelWorkersReady(page) {
   });
 }
 
-/** `count` workers of this build converting `paths` in the panel's frame, nothing else running. */
+/** `count` workers of this build converting `paths` in the panel's frame, nothing else running
+ * (started on the first call, kept for the next). */
 async function bareRound(session, paths, count) {
   const { panel, page } = session;
   await panel.evaluate(() => {
@@ -182,7 +185,7 @@ async function bareRound(session, paths, count) {
   const result = await panel.evaluate(async ({ count, settings }) => {
     const files = [...document.getElementById('photolift-bench-input').files];
     const url = new URL('worker.js', location.href);
-    const workers = await Promise.all(Array.from({ length: count }, () => new Promise((resolve, reject) => {
+    const workers = window.photoliftBenchWorkers ?? await Promise.all(Array.from({ length: count }, () => new Promise((resolve, reject) => {
       const worker = new Worker(url, { type: 'module' });
       worker.onerror = (event) => reject(new Error(`worker: ${event.message}`));
       worker.onmessage = (event) => { if (event.data?.type === 'ready') resolve(worker); };
@@ -207,10 +210,6 @@ async function bareRound(session, paths, count) {
     return { startedAt, endedAt: performance.timeOrigin + performance.now(), bytes };
   }, { count, settings: CONVERT });
   const marks = (await workerMarks(page)).filter((m) => m.t >= result.startedAt && m.id >= 100_000);
-  await panel.evaluate(() => {
-    for (const worker of window.photoliftBenchWorkers ?? []) worker.terminate();
-    window.photoliftBenchWorkers = null;
-  });
   const wallMs = result.endedAt - result.startedAt;
   return { wallMs, perMin: (paths.length / wallMs) * 60_000, jobs: jobsOf(marks), jpegMB: result.bytes / paths.length / 2 ** 20 };
 }
@@ -254,14 +253,17 @@ async function bulkRound(session, paths, standin) {
   await watchPick(panel);
   await panel.locator('input[data-testid=photolift-files]').setInputFiles(paths);
   const registered = []; // ms since the epoch of each registration
-  await until('the bulk upload', 120_000 + 30_000 * paths.length, async () => {
+  let last = null;
+  const what = () => `the bulk upload (server ${registered.length}/${paths.length}, panel ${JSON.stringify(last)})`;
+  await until(what, 120_000 + 30_000 * paths.length, async () => {
     const { received } = standin.state;
     while (before + registered.length < received.length) {
       registered.push(Date.now());
       received[before + registered.length - 1].bytes = null; // keep this process small
     }
-    if (registered.length < paths.length) return false;
     const s = await summary(panel);
+    last = s;
+    if (registered.length < paths.length) return false;
     return s.total >= paths.length && s.uploaded + s.skipped + s.failed === s.total ? s : null;
   });
   const load1 = loadavg()[0];
@@ -349,19 +351,27 @@ async function bulkAgainstBare(standin, scratch) {
       made += 1;
       return cameraHeics(dir, N, Date.UTC(2015, 0, 1) / 1000 + made * N * 60);
     };
+    // First, untimed, a few photos through each: a worker's first conversions run on code its
+    // WebAssembly engine has not optimised yet, which the rounds should not measure.
+    // Each build uploads photos of its own (the server would take another build's for duplicates).
+    for (const s of sessions) {
+      const warmUp = photos().slice(0, 2);
+      await bareRound(s, warmUp, s.workers);
+      await bulkRound(s, warmUp, standin);
+    }
     // bare, bulk, bare, bulk, …, bare: every bulk round between two bare ones, on its own photos.
-    let paths = photos();
+    const paths = new Map(sessions.map((s) => [s, photos()]));
     for (let round = 0; round <= ROUNDS; round += 1) {
       for (const s of sessions) {
-        const bare = await bareRound(s, paths, s.workers);
+        const bare = await bareRound(s, paths.get(s), s.workers);
         s.bare.push(bare);
         log(`${s.name}: bare ${s.workers} worker(s), ${N} photos in ${(bare.wallMs / 1000).toFixed(1)} s = ${bare.perMin.toFixed(1)}/min`);
       }
       if (round === ROUNDS) break;
-      paths = photos();
       for (const s of sessions) {
-        // The other build's browser idles meanwhile; the stand-in holds every build's photos.
-        const bulk = await bulkRound(s, paths, standin);
+        paths.set(s, photos());
+        // The other build's browser idles meanwhile.
+        const bulk = await bulkRound(s, paths.get(s), standin);
         s.bulk.push(bulk);
         log(`${s.name}: bulk upload of ${N} photos in ${(bulk.wallMs / 1000).toFixed(1)} s = ${bulk.perMin.toFixed(1)}/min`);
       }
@@ -384,7 +394,7 @@ async function bulkAgainstBare(standin, scratch) {
     const parts = s.bulk.map((b, i) => ({ ...breakdown(b, [s.bare[i], s.bare[i + 1]], s.workers), bulk: b }));
     const mean = (get) => sum(parts.map(get)) / parts.length;
     const sec = (get) => (mean(get) / 1000).toFixed(1);
-    const cpu = (k) => mean((p) => p.bulk.cpu[k]).toFixed(0);
+    const cpu = (k) => mean((p) => p.bulk.cpu[k]).toFixed(1);
     console.log(`| ${s.name} | ${sec((p) => p.bareWall)} | ${sec((p) => p.bulk.wallMs)} | ${sec((p) => p.start)} | ${sec((p) => p.idleShare)} | ${sec((p) => p.slower)} | ${sec((p) => p.tail)} | ${sec((p) => p.rest)} | `
       + `${mean((p) => p.barePerPhoto).toFixed(0)} → ${mean((p) => p.bulkPerPhoto).toFixed(0)} ms | ${sec((p) => p.hashing)} | ${sec((p) => p.readMs)} | ${sec((p) => p.postMs)} | `
       + `${mean((p) => p.thumbnailCount).toFixed(0)}, ${sec((p) => p.thumbnails)} | ${sec((p) => p.handOver)} (${mean((p) => p.batches).toFixed(0)}) | `
