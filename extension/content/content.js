@@ -311,8 +311,8 @@
     const appWindow = appDoc.defaultView;
     const transfer = new appWindow.DataTransfer();
     const handed = files.map((meta, i) => {
-      // buffers[i] is an ArrayBuffer (a converted JPEG) or the original File; a File made from a
-      // Blob refers to the same bytes, it does not copy them.
+      // buffers[i] is a Blob (a converted JPEG) or the original File; a File made from a Blob
+      // refers to the same bytes, it does not copy them.
       const file = new appWindow.File([buffers[i]], meta.name, { type: meta.mediaType, lastModified: meta.lastModified });
       transfer.items.add(file);
       return { id: meta.id, batch, name: file.name, lastModified: file.lastModified, size: file.size };
