@@ -26,6 +26,7 @@
 //    of the system used (the panel's main thread from the DevTools protocol, the processes from
 //    /proc, the stand-in from Node's own counters).
 //
+// PHOTOLIFT_BENCH_EXTENSION=<dir> measures that build instead of dist/chrome.
 // PHOTOLIFT_BENCH_BASELINE=<another dist/chrome> measures that build too, interleaved (each cold run
 // and each round runs both builds in turn); only builds with the `photolift:` marks
 // (src/web/trace.rs) can be measured. PHOTOLIFT_BENCH_ONLY=cold|bulk runs one part.
@@ -45,7 +46,7 @@ const IDLE_MS = Number(process.env.PHOTOLIFT_BENCH_IDLE_MS ?? 3000);
 const N = Number(process.env.PHOTOLIFT_BENCH_PIPELINE_FILES ?? 24);
 const ROUNDS = Number(process.env.PHOTOLIFT_BENCH_PIPELINE_ROUNDS ?? 2);
 const ONLY = process.env.PHOTOLIFT_BENCH_ONLY ?? '';
-const BUILDS = [['photolift', EXTENSION_DIR]];
+const BUILDS = [['photolift', realpathSync(process.env.PHOTOLIFT_BENCH_EXTENSION ?? EXTENSION_DIR)]];
 if (process.env.PHOTOLIFT_BENCH_BASELINE) BUILDS.push(['photolift before', realpathSync(process.env.PHOTOLIFT_BENCH_BASELINE)]);
 // The panel's defaults (src/panel_model/settings.rs), for the bare workers.
 const CONVERT = { quality: 92, dateRescue: true, hdrGainMap: true };
