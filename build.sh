@@ -53,7 +53,7 @@ build_wasm() {
       "$TARGET_DIR/wasm32-unknown-unknown/release/photolift.wasm"
     # npm's binaryen: Debian's wasm-opt (108) corrupts wasm-bindgen output (measured: the module fails at init).
     node_modules/.bin/wasm-opt -O3 --enable-bulk-memory --enable-nontrapping-float-to-int \
-      --enable-sign-ext --enable-mutable-globals --enable-reference-types \
+      --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-simd \
       "$out/${module}_bg.wasm" -o "$out/${module}_bg.wasm"
   done
 }
@@ -137,7 +137,7 @@ run_tests() {
 
 # The browser suites that run in Firefox too (the others use what only Chromium has, or show
 # Chromium-only behaviour; README, "Browsers").
-FIREFOX_SUITES="tests/e2e/foundation.test.mjs tests/e2e/malformed.test.mjs tests/e2e/bulk.test.mjs tests/e2e/signout.test.mjs tests/e2e/resume.test.mjs"
+FIREFOX_SUITES="tests/e2e/foundation.test.mjs tests/e2e/malformed.test.mjs tests/e2e/bulk.test.mjs tests/e2e/signout.test.mjs tests/e2e/resume.test.mjs tests/e2e/same-as-native.test.mjs"
 
 demo() {
   build_all

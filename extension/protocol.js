@@ -30,6 +30,7 @@ globalThis.PhotoliftProtocol = (() => {
     MOVE_PANEL: 'move-panel',
     RESIZE_PANEL: 'resize-panel',
     DOCK_PANEL: 'dock-panel',
+    POINTER_OVER: 'pointer-over',
   });
   const FromPage = Object.freeze({
     CONNECT: 'connect',

@@ -71,6 +71,11 @@
     setInterval(() => tracker.tick(), 500);
     setInterval(avoidPageProgress, 500);
     window.addEventListener('resize', placePanel);
+    // The panel says when the pointer comes and goes (PointerOver); a leave lost on the way is
+    // mended by the next move over the page.
+    document.addEventListener('mouseover', (event) => {
+      if (pointerInside && event.target !== iframe) { pointerInside = false; avoidPageProgress(); }
+    }, true);
     chrome.storage.local.get(LAYOUT_KEY).then((stored) => {
       const saved = stored?.[LAYOUT_KEY];
       if (saved && ['left', 'top', 'width', 'height'].every((k) => Number.isFinite(saved[k]))) layout = saved;
@@ -84,7 +89,9 @@
   // port and this places the frame. Where the user put it is remembered in extension storage.
   // Until then it sits in the bottom right corner, narrower in a narrow window. It never covers
   // the page's own upload progress (the adapter says where that is): it steps aside while that
-  // shows. Collapsed it is a pill in the panel's bottom right corner.
+  // shows, but never while the pointer is over it (a button must not jump from under a click):
+  // then it steps aside when the pointer leaves. Collapsed it is a pill in the panel's bottom
+  // right corner.
   const LAYOUT_KEY = 'photolift.panelLayout';
   const MARGIN = 16;
   const MIN_WIDTH = 280;
@@ -93,6 +100,7 @@
   let layout = null; // {left, top, width, height} once the user moved or resized the panel
   let expanded = true;
   let pageProgress = null; // the page's own upload progress, in this window's coordinates
+  let pointerInside = false; // over the panel: it keeps still
   let saveTimer = 0;
 
   const clamp = (value, low, high) => Math.max(low, Math.min(high, value));
@@ -184,7 +192,7 @@
   function avoidPageProgress() {
     const rect = site.uploadProgressRect(document);
     const same = (a, b) => (!a && !b) || (a && b && ['left', 'top', 'width', 'height'].every((k) => Math.abs(a[k] - b[k]) < 1));
-    if (same(rect, pageProgress)) return;
+    if (pointerInside || same(rect, pageProgress)) return;
     pageProgress = rect;
     placePanel();
   }
@@ -246,6 +254,10 @@
     [P.ToPage.MOVE_PANEL]: (message) => movePanel(message),
     [P.ToPage.RESIZE_PANEL]: (message) => resizePanel(message),
     [P.ToPage.DOCK_PANEL]: () => dockPanel(),
+    [P.ToPage.POINTER_OVER]: (message) => {
+      pointerInside = Boolean(message.inside);
+      if (!pointerInside) avoidPageProgress();
+    },
   };
 
   async function onPanelMessage(message) {

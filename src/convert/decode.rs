@@ -293,26 +293,33 @@ fn to_rgb8_on_white(image: DynamicImage) -> Vec<u8> {
 }
 
 /// RGBA → RGB over white, reusing the RGBA buffer: a 200 MP photo cannot afford a second one.
+/// A block of pixels at a time is copied out first (the RGB written so far never reaches the RGBA
+/// still to read, but within a block it would), so the loops below are plain, vectorisable ones;
+/// an opaque block (every pixel of most screenshots) is only repacked.
 fn flatten_rgba_on_white(mut rgba: Vec<u8>, has_alpha: bool) -> Vec<u8> {
+    const BLOCK: usize = 1024;
     let pixels = rgba.len() / 4;
-    for i in 0..pixels {
-        let [r, g, b, a] = [
-            rgba[4 * i],
-            rgba[4 * i + 1],
-            rgba[4 * i + 2],
-            rgba[4 * i + 3],
-        ];
-        let over_white = |c: u8| -> u8 {
-            if !has_alpha || a == 255 {
-                c
-            } else {
-                let a = u32::from(a);
-                ((u32::from(c) * a + 255 * (255 - a) + 127) / 255) as u8
+    let mut block = [0u8; 4 * BLOCK];
+    let mut start = 0;
+    while start < pixels {
+        let n = BLOCK.min(pixels - start);
+        let source = &mut block[..4 * n];
+        source.copy_from_slice(&rgba[4 * start..4 * (start + n)]);
+        let out = &mut rgba[3 * start..3 * (start + n)];
+        let opaque = !has_alpha || source.chunks_exact(4).all(|pixel| pixel[3] == 255);
+        if opaque {
+            for (rgb, pixel) in out.chunks_exact_mut(3).zip(source.chunks_exact(4)) {
+                rgb.copy_from_slice(&pixel[..3]);
             }
-        };
-        rgba[3 * i] = over_white(r);
-        rgba[3 * i + 1] = over_white(g);
-        rgba[3 * i + 2] = over_white(b);
+        } else {
+            for (rgb, pixel) in out.chunks_exact_mut(3).zip(source.chunks_exact(4)) {
+                let a = u32::from(pixel[3]);
+                for (c, &value) in rgb.iter_mut().zip(&pixel[..3]) {
+                    *c = ((u32::from(value) * a + 255 * (255 - a) + 127) / 255) as u8;
+                }
+            }
+        }
+        start += n;
     }
     rgba.truncate(pixels * 3);
     rgba
@@ -341,5 +348,34 @@ mod tests {
             flatten_rgba_on_white(rgba, true),
             vec![10, 20, 30, 255, 255, 255, 127, 127, 127]
         );
+    }
+
+    #[test]
+    fn flattening_block_by_block_is_flattening_pixel_by_pixel() {
+        // 2,500 pixels: opaque blocks, a block with one translucent pixel, a partial last block.
+        let rgba: Vec<u8> = (0..2500u32)
+            .flat_map(|i| {
+                let alpha = if i == 1500 || i > 2300 {
+                    (i % 256) as u8
+                } else {
+                    255
+                };
+                [(i % 251) as u8, (i % 241) as u8, (i % 239) as u8, alpha]
+            })
+            .collect();
+        let expected: Vec<u8> = rgba
+            .chunks_exact(4)
+            .flat_map(|p| {
+                let a = u32::from(p[3]);
+                let over = |c: u8| ((u32::from(c) * a + 255 * (255 - a) + 127) / 255) as u8;
+                [over(p[0]), over(p[1]), over(p[2])]
+            })
+            .collect();
+        assert_eq!(flatten_rgba_on_white(rgba.clone(), true), expected);
+        let packed: Vec<u8> = rgba
+            .chunks_exact(4)
+            .flat_map(|p| [p[0], p[1], p[2]])
+            .collect();
+        assert_eq!(flatten_rgba_on_white(rgba, false), packed);
     }
 }

@@ -44,6 +44,11 @@ pub enum ToPage {
     /// The move handle was clicked, not dragged: the panel goes to the next corner of the
     /// window (moving it without a dragging movement, WCAG 2.5.7).
     DockPanel,
+    /// The pointer came over the panel (`inside`) or left it: the frame keeps still while the
+    /// pointer is over it (a button must not jump from under a click).
+    PointerOver {
+        inside: bool,
+    },
 }
 
 impl Boundary for ToPage {

@@ -302,10 +302,23 @@ class FirefoxLocator {
   async textContent() { return (await this.element()).evaluate((el) => el.textContent); }
   async boundingBox() { return (await this.element()).boundingBox(); }
 
+  /**
+   * As Playwright clicks: the pointer goes to the element, and presses only once the element is
+   * really under it (the panel may have moved between measuring and moving; under the pointer it
+   * keeps still).
+   */
   async click({ timeout = 30_000 } = {}) {
     const frame = await this.frameOf(timeout);
     const handle = await frame.waitForSelector(this.selector, { visible: true, timeout });
-    await handle.click();
+    const mouse = frame.page().mouse;
+    await poll(async () => {
+      await handle.scrollIntoViewIfNeeded();
+      const { x, y } = await handle.clickablePoint();
+      await mouse.move(x, y);
+      return (await handle.evaluate((el) => el.matches(':hover'))) ? true : undefined;
+    }, { timeout, what: `the pointer over ${this.selector}` });
+    await mouse.down();
+    await mouse.up();
   }
 
   /**

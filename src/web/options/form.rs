@@ -39,25 +39,29 @@ fn help(id: &str, words: &str) -> Result<Element, JsValue> {
     Ok(p)
 }
 
-/// A labelled number field (spin button) with its range and help.
-fn number_field(
+/// A labelled number field (spin button) limited to `range`; its help (`help_key`) names the
+/// range and the default.
+fn number_field<T: ToString>(
     id: &str,
     label: &str,
-    help_words: &str,
-    range: RangeInclusive<f64>,
+    help_key: &str,
+    range: &RangeInclusive<T>,
+    default: T,
 ) -> Result<(Element, HtmlInputElement), JsValue> {
+    let (min, max) = (range.start().to_string(), range.end().to_string());
+    let help_words = text(help_key, &[&min, &max, &default.to_string()]);
     let row = element("div", "field number")?;
     let label_el = text_element("label", "", label)?;
     label_el.set_attribute("for", id)?;
     let input: HtmlInputElement = element("input", "")?.unchecked_into();
     input.set_type("number");
     input.set_id(id);
-    input.set_min(&range.start().to_string());
-    input.set_max(&range.end().to_string());
+    input.set_min(&min);
+    input.set_max(&max);
     input.set_step("1");
     input.set_attribute("inputmode", "numeric")?;
     input.set_attribute("aria-describedby", &format!("{id}-help"))?;
-    append(&row, &[&label_el, &input, &help(id, help_words)?])?;
+    append(&row, &[&label_el, &input, &help(id, &help_words)?])?;
     Ok((row, input))
 }
 
@@ -76,18 +80,6 @@ fn check_field(
     label_el.set_attribute("for", id)?;
     append(&row, &[&input, &label_el, &help(id, help_words)?])?;
     Ok((row, input))
-}
-
-fn range_words(
-    key: &str,
-    start: impl ToString,
-    end: impl ToString,
-    default: impl ToString,
-) -> String {
-    text(
-        key,
-        &[&start.to_string(), &end.to_string(), &default.to_string()],
-    )
 }
 
 pub struct Form {
@@ -127,13 +119,9 @@ impl Form {
         let (quality_row, quality) = number_field(
             "quality",
             &text("options_quality", &[]),
-            &range_words(
-                "options_quality_help",
-                QUALITY_RANGE.start(),
-                QUALITY_RANGE.end(),
-                defaults.quality,
-            ),
-            f64::from(*QUALITY_RANGE.start())..=f64::from(*QUALITY_RANGE.end()),
+            "options_quality_help",
+            &QUALITY_RANGE,
+            defaults.quality,
         )?;
         let (date_row, date_rescue) = check_field(
             "date-rescue",
@@ -146,24 +134,16 @@ impl Form {
         let (batch_row, batch_size) = number_field(
             "batch-size",
             &text("options_batch_size", &[]),
-            &range_words(
-                "options_batch_size_help",
-                BATCH_SIZE_RANGE.start(),
-                BATCH_SIZE_RANGE.end(),
-                defaults.batch_size,
-            ),
-            *BATCH_SIZE_RANGE.start() as f64..=*BATCH_SIZE_RANGE.end() as f64,
+            "options_batch_size_help",
+            &BATCH_SIZE_RANGE,
+            defaults.batch_size,
         )?;
         let (attempts_row, max_attempts) = number_field(
             "max-attempts",
             &text("options_retries", &[]),
-            &range_words(
-                "options_retries_help",
-                MAX_ATTEMPTS_RANGE.start(),
-                MAX_ATTEMPTS_RANGE.end(),
-                defaults.max_attempts,
-            ),
-            f64::from(*MAX_ATTEMPTS_RANGE.start())..=f64::from(*MAX_ATTEMPTS_RANGE.end()),
+            "options_retries_help",
+            &MAX_ATTEMPTS_RANGE,
+            defaults.max_attempts,
         )?;
         let (duplicates_row, upload_duplicates) = check_field(
             "upload-duplicates",

@@ -159,6 +159,17 @@ fn clicked_action(event: &DomEvent) -> Option<Action> {
         .and_then(|attribute| Action::parse(&attribute))
 }
 
+/// A click on a `data-action` button inside `container` becomes `Event::Control`.
+fn wire_actions(container: &web_sys::Element, send: &Sender) -> Result<(), JsValue> {
+    let target = send.clone();
+    listen(container, "click", move |event: DomEvent| {
+        if let Some(action) = clicked_action(&event) {
+            event.prevent_default();
+            target(Event::Control(action));
+        }
+    })
+}
+
 fn wire_dom(view: &view::View, send: &Sender) -> Result<(), JsValue> {
     for input in [&view.files_input, &view.folder_input] {
         let target = send.clone();
@@ -171,13 +182,7 @@ fn wire_dom(view: &view::View, send: &Sender) -> Result<(), JsValue> {
             picked.set_value("");
         })?;
     }
-    let target = send.clone();
-    listen(&view.drop_zone, "click", move |event: DomEvent| {
-        if let Some(action) = clicked_action(&event) {
-            event.prevent_default();
-            target(Event::Control(action));
-        }
-    })?;
+    wire_actions(&view.drop_zone, send)?;
     let zone = view.drop_zone.clone();
     listen(&view.drop_zone, "dragover", move |event: DragEvent| {
         event.prevent_default();
@@ -200,24 +205,8 @@ fn wire_dom(view: &view::View, send: &Sender) -> Result<(), JsValue> {
     listen(&view.hide_button, "click", move |_: DomEvent| {
         target(Event::ToggleExpanded)
     })?;
-    let target = send.clone();
-    listen(&view.controls, "click", move |event: DomEvent| {
-        if let Some(action) = clicked_action(&event) {
-            event.prevent_default();
-            target(Event::Control(action));
-        }
-    })?;
-    let target = send.clone();
-    listen(
-        &view.page_changed.container,
-        "click",
-        move |event: DomEvent| {
-            if let Some(action) = clicked_action(&event) {
-                event.prevent_default();
-                target(Event::Control(action));
-            }
-        },
-    )?;
+    wire_actions(&view.controls, send)?;
+    wire_actions(&view.page_changed.container, send)?;
     let target = send.clone();
     listen(&view.controls, "change", move |event: DomEvent| {
         let checkbox = event
@@ -414,6 +403,16 @@ fn wire_layout(view: &view::View, send: &Sender) -> Result<(), JsValue> {
             }
         },
     )?;
+    // The pointer over the panel or not: the content script keeps the frame still meanwhile (the
+    // page around cannot tell: the frame is another process's).
+    if let Some(root) = gloo::utils::document().document_element() {
+        for (kind, inside) in [("mouseenter", true), ("mouseleave", false)] {
+            let target = send.clone();
+            listen(&root, kind, move |_: web_sys::MouseEvent| {
+                target(Event::Layout(ToPage::PointerOver { inside }));
+            })?;
+        }
+    }
     Ok(())
 }
 
