@@ -44,6 +44,7 @@ globalThis.PhotoliftProtocol = (() => {
     PAGE_CHANGED: 'page-changed',
   });
   const ToWorker = Object.freeze({
+    START: 'start',
     CONVERT: 'convert',
   });
   const FromWorker = Object.freeze({

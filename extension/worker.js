@@ -1,7 +1,14 @@
 // Loader for a conversion worker: the work is Rust (src/web/worker.rs) compiled to WebAssembly.
+// The first message (ToWorker `start`) carries the module the panel compiled once for all its
+// workers; a worker started without one (the benchmarks) compiles its own.
 import init, { start_worker } from './pkg/worker.js';
 
-await init({ module_or_path: new URL('./pkg/worker_bg.wasm', import.meta.url) });
+const start = await new Promise((resolve) => {
+  self.onmessage = (event) => resolve(event.data);
+});
+self.onmessage = null;
+const compiled = start?.module instanceof WebAssembly.Module ? start.module : null;
+await init({ module_or_path: compiled ?? new URL('./pkg/worker_bg.wasm', import.meta.url) });
 
 // TIFF, WebP, GIF and BMP are decoded by a module of their own (src/web/codecs.rs), loaded the
 // first time such a file arrives; the worker asks for it through this function.

@@ -305,6 +305,8 @@
   }
 
   async function handOver({ batch, files, buffers }) {
+    // Timing marks for tests/bench/pipeline.mjs (the page's performance timeline).
+    performance.mark(`photolift:handover:${batch}`);
     const refuse = (status) => send(P.FromPage.BATCH_REFUSED, { batch, status });
     if (tracker.hasChanged) return refuse('page-changed');
     const appDoc = site.findAppDocument(document);
@@ -321,8 +323,8 @@
     const appWindow = appDoc.defaultView;
     const transfer = new appWindow.DataTransfer();
     const handed = files.map((meta, i) => {
-      // buffers[i] is an ArrayBuffer (a converted JPEG) or the original File; a File made from a
-      // Blob refers to the same bytes, it does not copy them.
+      // buffers[i] is a Blob (a converted JPEG) or the original File; a File made from a Blob
+      // refers to the same bytes, it does not copy them.
       const file = new appWindow.File([buffers[i]], meta.name, { type: meta.mediaType, lastModified: meta.lastModified });
       transfer.items.add(file);
       return { id: meta.id, batch, name: file.name, lastModified: file.lastModified, size: file.size };
@@ -333,6 +335,7 @@
     input.dispatchEvent(new Event('input', { bubbles: true }));
     input.dispatchEvent(new Event('change', { bubbles: true }));
     send(P.FromPage.BATCH_HANDED, { batch });
+    performance.mark(`photolift:handed:${batch}`);
     return undefined;
   }
 

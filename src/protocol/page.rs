@@ -1,7 +1,7 @@
 //! The `page` boundary: the panel (WASM, in an extension frame) ↔ the content script (in the
 //! iCloud page). The files ride beside `UploadBatch` as `buffers`, one per file: a converted JPEG as
-//! a transferred `ArrayBuffer`, a file that goes up unchanged (JPEG, video) as the user's own
-//! `File` (a handle: no bytes are read or copied).
+//! a `Blob`, a file that goes up unchanged (JPEG, video) as the user's own `File` (handles both:
+//! no bytes are read or copied).
 
 use super::Boundary;
 use serde::{Deserialize, Serialize};

@@ -15,6 +15,10 @@ use strum::EnumIter;
     rename_all_fields = "camelCase"
 )]
 pub enum ToWorker {
+    /// The first message to a worker, taken by `worker.js` before the Rust starts: the panel's
+    /// compiled WebAssembly module rides along as `module` (one compilation for every worker);
+    /// without it the worker compiles its own.
+    Start,
     Convert {
         job: u32,
         quality: u8,

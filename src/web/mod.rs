@@ -25,17 +25,20 @@ mod panel;
 mod pool;
 #[cfg(feature = "panel")]
 mod store;
+mod trace;
 #[cfg(feature = "worker")]
 mod worker;
 
 use wasm_bindgen::prelude::*;
+#[cfg(feature = "panel")]
+use wasm_bindgen::JsCast;
 
 /// Entry point of `panel.html` (see `extension/panel.js`).
 #[cfg(feature = "panel")]
 #[wasm_bindgen]
-pub fn start_panel(worker_url: String) -> Result<(), JsValue> {
+pub fn start_panel(worker_url: String, worker_module: JsValue) -> Result<(), JsValue> {
     console_error_panic_hook::set_once();
-    panel::Panel::start(worker_url)
+    panel::Panel::start(worker_url, worker_module.dyn_into().ok())
 }
 
 /// Entry point of each conversion worker (see `extension/worker.js`).

@@ -36,6 +36,8 @@ struct Slot {
 
 pub struct Pool {
     url: String,
+    /// The workers' compiled module (a promise of it), posted to each worker as it starts.
+    module: Option<js_sys::Promise>,
     slots: Vec<Slot>,
     signal: Rc<dyn Fn(WorkerSignal)>,
 }
@@ -43,11 +45,13 @@ pub struct Pool {
 impl Pool {
     pub fn new(
         url: String,
+        module: Option<js_sys::Promise>,
         size: usize,
         signal: Rc<dyn Fn(WorkerSignal)>,
     ) -> Result<Pool, JsValue> {
         let mut pool = Pool {
             url,
+            module,
             slots: Vec::new(),
             signal,
         };
@@ -88,6 +92,24 @@ impl Pool {
         });
         worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        // The first message: the compiled module once it is there (without it, when compiling
+        // failed, the worker compiles its own).
+        let (starting, module) = (worker.clone(), self.module.clone());
+        wasm_bindgen_futures::spawn_local(async move {
+            let compiled = match module {
+                Some(promise) => wasm_bindgen_futures::JsFuture::from(promise).await.ok(),
+                None => None,
+            };
+            let start = to_js(&ToWorker::Start).and_then(|value| {
+                if let Some(compiled) = &compiled {
+                    Reflect::set(&value, &"module".into(), compiled)?;
+                }
+                starting.post_message(&value)
+            });
+            if let Err(error) = start {
+                web_sys::console::error_2(&"photolift: starting a worker failed".into(), &error);
+            }
+        });
         Ok(Slot {
             worker,
             generation,

@@ -8,6 +8,7 @@
 //! is done here, as for every other photo.
 
 use super::messages::{from_js, to_js};
+use super::trace;
 use crate::convert::{self, Conversion, ConvertError, ConvertOptions, Format, RareImage};
 use crate::protocol::{FromCodecs, FromWorker, RareFormat, ToCodecs, ToWorker};
 use crate::queue::{Reason, MAX_CONVERT_INPUT_BYTES, READ_CHUNK_BYTES};
@@ -78,6 +79,8 @@ pub fn start(load_codecs: Function) -> Result<(), JsValue> {
                 };
                 spawn_local(convert_file(job, file, options));
             }
+            // worker.js takes the first message (the compiled module) before this runs.
+            (Ok(ToWorker::Start), _) => {}
             (Ok(ToWorker::Convert { job, .. }), None) => post(
                 &FromWorker::Failed {
                     job,
@@ -92,6 +95,7 @@ pub fn start(load_codecs: Function) -> Result<(), JsValue> {
     });
     scope().set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     on_message.forget();
+    trace::mark("ready", 0);
     post(&FromWorker::Ready, None);
     Ok(())
 }
@@ -183,16 +187,16 @@ fn byob_reader(file: &File) -> Option<JsValue> {
 }
 
 /// Hex SHA-256 of bytes already in memory, by the browser's own implementation (measured about
-/// twice as fast as the WASM one: see README, Benchmarks).
-async fn native_sha256(bytes: &ArrayBuffer) -> Result<String, JsValue> {
+/// twice as fast as the WASM one: see README, Benchmarks). The digest starts at once, on a
+/// thread of the browser's (it takes a copy of the bytes now); the answer is awaited later.
+fn native_sha256(bytes: &ArrayBuffer) -> Result<JsFuture, JsValue> {
     let crypto = Reflect::get(&scope(), &"crypto".into())?;
     let subtle = Reflect::get(&crypto, &"subtle".into())?;
     let digest: js_sys::Function = Reflect::get(&subtle, &"digest".into())?.dyn_into()?;
     let promise: js_sys::Promise = digest
         .call2(&subtle, &"SHA-256".into(), bytes)?
         .dyn_into()?;
-    let hash = JsFuture::from(promise).await?;
-    Ok(hex(&Uint8Array::new(&hash).to_vec()))
+    Ok(JsFuture::from(promise))
 }
 
 /// A file that goes up as it is (a JPEG, a video): the panel hands the page its original `File`.
@@ -216,6 +220,7 @@ fn post_unchanged(job: u32, name: String, format: Format, content_key: String) {
 /// is made here, chunk by chunk); any other photo is read whole (up to
 /// `MAX_CONVERT_INPUT_BYTES`), hashed and converted, and its JPEG transferred back.
 async fn convert_file(job: u32, file: File, options: ConvertOptions) {
+    trace::mark("job", job);
     let size = file.size() as u64;
     let Ok(head) = read(&file, 0, size.min(HEAD_BYTES)).await else {
         return unreadable(job);
@@ -250,19 +255,18 @@ async fn convert_file(job: u32, file: File, options: ConvertOptions) {
     let Ok(original) = read(&file, 0, size).await else {
         return unreadable(job);
     };
+    trace::mark("read", job);
     // The browser's SHA-256 is about twice as fast as ours but hashes a copy of the bytes: used
     // up to NATIVE_HASH_MAX_BYTES (every ordinary photo); a bigger file is hashed where it is.
-    let native_key = if size <= NATIVE_HASH_MAX_BYTES {
-        match native_sha256(&original).await {
-            Ok(key) => Some(key),
-            Err(_) => return unreadable(job),
-        }
-    } else {
-        None
+    // The browser hashes on a thread of its own while this one converts: the conversion does not
+    // wait for the hash (the digest takes its copy of the bytes when it is called).
+    let native_key = match (size <= NATIVE_HASH_MAX_BYTES).then(|| native_sha256(&original)) {
+        Some(Err(_)) => return unreadable(job),
+        started => started.and_then(Result::ok),
     };
     let bytes = Uint8Array::new(&original).to_vec();
     drop(original);
-    let content_key = native_key.unwrap_or_else(|| hex(&Sha256::digest(&bytes)));
+    trace::mark("convert", job);
     let codecs = if format.is_rare() {
         match codecs().await {
             Ok(decode) => Some(decode),
@@ -295,13 +299,26 @@ async fn convert_file(job: u32, file: File, options: ConvertOptions) {
     if let Some(reason) = crash {
         return crashed(reason);
     }
-    match result {
-        Ok(Conversion::Unchanged { format }) => {
+    let converted = match result {
+        Ok(converted) => converted,
+        Err(error) => return failed(job, error.knowing_name(&file.name())),
+    };
+    trace::mark("converted", job);
+    let content_key = match native_key {
+        Some(digest) => match digest.await {
+            Ok(hash) => hex(&Uint8Array::new(&hash).to_vec()),
+            Err(_) => return unreadable(job),
+        },
+        None => hex(&Sha256::digest(&bytes)),
+    };
+    trace::mark("hashed", job);
+    match converted {
+        Conversion::Unchanged { format } => {
             // Not reached (JPEGs and videos were sniffed above), but an unchanged file is still
             // handed over as its original.
             post_unchanged(job, file.name(), format, content_key);
         }
-        Ok(Conversion::Converted(jpeg)) => {
+        Conversion::Converted(jpeg) => {
             drop(bytes);
             let output = Uint8Array::from(jpeg.bytes.as_slice()).buffer();
             let message = FromWorker::Converted {
@@ -318,8 +335,8 @@ async fn convert_file(job: u32, file: File, options: ConvertOptions) {
                 date_rescued: jpeg.kept.date_rescued,
             };
             post(&message, Some(&output));
+            trace::mark("posted", job);
         }
-        Err(error) => failed(job, error.knowing_name(&file.name())),
     }
 }
 

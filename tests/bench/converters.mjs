@@ -144,6 +144,8 @@ async function installBench(withBaseline) {
     worker.onmessage = (event) => {
       if (event.data?.type === 'ready') resolve(worker);
     };
+    // Its first message (ToWorker `start`): without a compiled module in it, the worker compiles its own.
+    worker.postMessage({ photolift: 'worker', type: 'start' });
   });
   let job = 0;
   const photolift = (worker, bytes, name) => new Promise((resolve, reject) => {

@@ -40,13 +40,14 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
-  createReadStream, mkdirSync, readFileSync, readdirSync, rmSync, truncateSync, utimesSync, writeFileSync,
+  createReadStream, mkdirSync, readFileSync, rmSync, truncateSync, utimesSync, writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
 import { PHOTOS_URL, startStandin } from '../standin/server.mjs';
-import { uniqueHeic, uniquePng } from '../e2e/bulk-fixtures.mjs';
+import { cameraHeics, uniquePng } from '../e2e/bulk-fixtures.mjs';
 import { CORPUS, EXTENSION_DIR, identify, tempDir } from '../e2e/fixtures.mjs';
 import { appFrame, launch } from '../e2e/harness.mjs';
+import { chromiumProcesses, cpuTicks, findBrowserPid, readProc, statusKb } from './procs.mjs';
 import { panelFrame, summary } from '../e2e/panel.mjs';
 
 const N = Number(process.env.PHOTOLIFT_BENCH_FILES ?? 1000);
@@ -74,37 +75,6 @@ function fail(message) {
 // ---- inputs -------------------------------------------------------------------------------------
 
 const pad = (i) => String(i + 1).padStart(5, '0');
-
-// Rewrites every EXIF ("2023:02:21 14:33:08") and XMP ("2023-02-21T14:33:08") date string equal to
-// the source's capture date into `date`, in place (same length).
-function withCaptureDate(base, date) {
-  const iso = date.toISOString().slice(0, 19); // 2019-05-01T10:00:00
-  const replacements = [
-    [Buffer.from('2023:02:21 14:33:08'), Buffer.from(iso.replace(/-/g, ':').replace('T', ' '))],
-    [Buffer.from('2023-02-21T14:33:08'), Buffer.from(iso)],
-  ];
-  const out = Buffer.from(base);
-  let count = 0;
-  for (const [from, to] of replacements) {
-    for (let at = out.indexOf(from); at !== -1; at = out.indexOf(from, at + from.length)) {
-      to.copy(out, at);
-      count += 1;
-    }
-  }
-  if (count === 0) throw new Error('pug.heic: its capture date was not found (corpus changed?)');
-  return out;
-}
-
-function makeHeics(dir, n) {
-  const base = readFileSync(PUG);
-  for (let i = 0; i < n; i += 1) {
-    const mtime = FIRST_MTIME_S + i * 60;
-    const bytes = uniqueHeic(withCaptureDate(base, new Date(mtime * 1000)), `photolift bench ${i} ${dir}`);
-    const path = join(dir, `IMG_${pad(i)}.heic`);
-    writeFileSync(path, bytes);
-    utimesSync(path, mtime, mtime);
-  }
-}
 
 function makePngs(dir, n, scratch) {
   const basePath = join(scratch, 'base.png');
@@ -137,66 +107,6 @@ async function fileSha256(path) {
 }
 
 // ---- processes ----------------------------------------------------------------------------------
-
-function readProc(pid, file) {
-  try {
-    return readFileSync(`/proc/${pid}/${file}`, 'utf8');
-  } catch {
-    return null;
-  }
-}
-
-function statusKb(status, key) {
-  const m = status?.match(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm'));
-  return m ? Number(m[1]) : 0;
-}
-
-function cpuTicks(pid) {
-  const stat = readProc(pid, 'stat');
-  if (!stat) return 0;
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return Number(fields[11]) + Number(fields[12]); // utime + stime
-}
-
-function parentOf(pid) {
-  const stat = readProc(pid, 'stat');
-  if (!stat) return null;
-  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-}
-
-/** The browser process: no --type=, and our profile directory on its command line. */
-function findBrowserPid(userDataDir) {
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    const cmd = readProc(entry, 'cmdline');
-    if (cmd && cmd.includes(`--user-data-dir=${userDataDir}`) && !cmd.includes('--type=')) return Number(entry);
-  }
-  return null;
-}
-
-/** Every live descendant of `root`, with its kind. */
-function chromiumProcesses(root) {
-  const children = new Map();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    const ppid = parentOf(entry);
-    if (ppid == null) continue;
-    if (!children.has(ppid)) children.set(ppid, []);
-    children.get(ppid).push(Number(entry));
-  }
-  const out = [];
-  const walk = (pid) => {
-    for (const child of children.get(pid) ?? []) {
-      const cmd = (readProc(child, 'cmdline') ?? '').split(/[\0 ]/);
-      const type = cmd.find((a) => a.startsWith('--type='))?.slice(7) ?? 'other';
-      const kind = type === 'renderer' ? (cmd.includes('--extension-process') ? 'extension' : 'renderer') : type;
-      out.push({ pid: child, kind });
-      walk(child);
-    }
-  };
-  walk(root);
-  return out;
-}
 
 /** Samples RSS of every Chromium process every SAMPLE_MS until stop(). */
 function startSampler(browserPid) {
@@ -253,10 +163,10 @@ async function runFormat(format, standin, scratch) {
   let video = null;
   const expected = format === 'video' ? N + 1 : N;
   if (format === 'heic') {
-    makeHeics(dir, N);
+    cameraHeics(dir, N, FIRST_MTIME_S);
     sourceBytes = readFileSync(PUG).length;
   } else if (format === 'video') {
-    makeHeics(dir, N);
+    cameraHeics(dir, N, FIRST_MTIME_S);
     sourceBytes = readFileSync(PUG).length;
     video = { name: 'IMG_9000.MOV', size: VIDEO_BYTES };
     makeVideo(join(dir, video.name), VIDEO_BYTES);

@@ -4,6 +4,9 @@
 //   1b. photolift against libheif-js, heic2any and the browser's canvas in one Chromium (time,
 //      size, PSNR, metadata), photos/minute of 1, 2 and 4 workers, and the CLI against heif-convert
 //      (tests/bench/converters.mjs; about 10 minutes on 2 cores).
+//   1c. A cold panel's time from a pick to its first conversion, and a bulk upload's photos/minute
+//      against the same workers converting alone, with where the rest goes (tests/bench/pipeline.mjs;
+//      about 10 minutes on 2 cores).
 //   2. Peak memory of the panel and its workers while uploading 12 MP photos through the stand-in
 //      (PHOTOLIFT_BENCH_FILES=N, default 1000: about 35–40 minutes on 2 cores); then one drop of a
 //      3 GB video with 100 of them (about 4 minutes).
@@ -24,6 +27,7 @@ const run = (command, args, env = {}) => {
 run('cargo', ['test', '--release', '--test', 'convert_encoders', '--', '--ignored', '--nocapture']);
 run('node', ['tests/bench/hdr.mjs']);
 run('node', ['tests/bench/converters.mjs']);
+run('node', ['tests/bench/pipeline.mjs']);
 run('node', ['tests/bench/memory.mjs']);
 run('node', ['tests/bench/memory.mjs'], { PHOTOLIFT_BENCH_FORMATS: 'video', PHOTOLIFT_BENCH_FILES: '100' });
 run('node', ['tests/bench/intake.mjs']);

@@ -321,3 +321,46 @@ export function alreadyThereAnswers(standin, from = 0) {
   return standin.state.attempts.slice(from)
     .filter((a) => a.status === 409 && (a.kind === 'putAssetEntry' || a.kind === 'legacy'));
 }
+
+/** The 12 MP camera HEIC the benchmarks upload in bulk (iPhone 13 Pro, 4032×3024). */
+export const CAMERA_HEIC = join(CORPUS, 'heic', 'pug.heic');
+
+// Rewrites every EXIF ("2023:02:21 14:33:08") and XMP ("2023-02-21T14:33:08") date string equal to
+// the camera HEIC's capture date into `date`, in place (same length: no offset moves).
+function withCaptureDate(base, date) {
+  const iso = date.toISOString().slice(0, 19); // 2019-05-01T10:00:00
+  const replacements = [
+    [Buffer.from('2023:02:21 14:33:08'), Buffer.from(iso.replace(/-/g, ':').replace('T', ' '))],
+    [Buffer.from('2023-02-21T14:33:08'), Buffer.from(iso)],
+  ];
+  const out = Buffer.from(base);
+  let count = 0;
+  for (const [from, to] of replacements) {
+    for (let at = out.indexOf(from); at !== -1; at = out.indexOf(from, at + from.length)) {
+      to.copy(out, at);
+      count += 1;
+    }
+  }
+  if (count === 0) throw new Error('pug.heic: its capture date was not found (corpus changed?)');
+  return out;
+}
+
+/**
+ * `n` copies of the camera HEIC in `dir` (`IMG_00001.heic`…), each a distinct photo: its own
+ * capture date (EXIF and XMP) and mtime, a minute apart from `firstMtimeS`, and a `free` box of its
+ * own (unique source bytes), so neither photolift nor the server takes one for another's duplicate.
+ * Returns the paths.
+ */
+export function cameraHeics(dir, n, firstMtimeS) {
+  const base = readFileSync(CAMERA_HEIC);
+  const paths = [];
+  for (let i = 0; i < n; i += 1) {
+    const mtime = firstMtimeS + i * 60;
+    const bytes = uniqueHeic(withCaptureDate(base, new Date(mtime * 1000)), `photolift bench ${i} ${dir}`);
+    const path = join(dir, `IMG_${String(i + 1).padStart(5, '0')}.heic`);
+    writeFileSync(path, bytes);
+    utimesSync(path, mtime, mtime);
+    paths.push(path);
+  }
+  return paths;
+}

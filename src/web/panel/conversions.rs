@@ -13,7 +13,7 @@ use js_sys::{ArrayBuffer, Reflect};
 use std::collections::HashMap;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::File;
+use web_sys::{Blob, File};
 
 /// An illegal move in the plan is a bug of ours, not the user's: log it and go on.
 pub fn logged<T>(result: Result<T, crate::queue::QueueError>) {
@@ -39,8 +39,11 @@ pub struct Output {
 
 /// What goes to the page for a file.
 pub enum OutputBytes {
-    /// The converted JPEG, in the panel's memory.
-    Converted(ArrayBuffer),
+    /// The converted JPEG: the worker's bytes made a `Blob` once, as they arrive. The thumbnail
+    /// reads it and each hand-over to the page passes a handle to it, so its bytes are not copied
+    /// again (not per hand-over, not into the page's `File`), and they are not held in the
+    /// panel's own heap.
+    Converted(Blob),
     /// The file goes up unchanged (a JPEG, a video): the user's own `File`, a handle that is never
     /// read into memory here; the page gets the same handle.
     Original(File),
@@ -132,6 +135,7 @@ impl Conversions {
                         ..
                     } => {
                         self.pool.finish(slot);
+                        crate::web::trace::mark("received", job);
                         let id = FileId(job);
                         let note = if !unchanged {
                             text("converted_from", &[&source_format])
@@ -144,7 +148,7 @@ impl Conversions {
                         let output_bytes = match (unchanged, self.originals.get(&id)) {
                             (true, Some(original)) => OutputBytes::Original(original.clone()),
                             (false, _) if bytes.is_instance_of::<ArrayBuffer>() => {
-                                OutputBytes::Converted(bytes.unchecked_into())
+                                OutputBytes::Converted(jpeg_blob(&bytes, &media_type)?)
                             }
                             _ => {
                                 logged(plan.conversion_failed(id, Reason::OriginalGone));
@@ -152,10 +156,10 @@ impl Conversions {
                             }
                         };
                         if !media_type.starts_with("video/") {
-                            self.make_thumbnail(id, &output_bytes, &media_type);
+                            self.make_thumbnail(id, &output_bytes);
                         }
                         let held = match &output_bytes {
-                            OutputBytes::Converted(buffer) => u64::from(buffer.byte_length()),
+                            OutputBytes::Converted(blob) => blob.size() as u64,
                             OutputBytes::Original(_) => 0,
                         };
                         let output = Output {
@@ -200,26 +204,22 @@ impl Conversions {
         Ok(())
     }
 
-    fn make_thumbnail(&self, id: FileId, bytes: &OutputBytes, media_type: &str) {
-        let blob = match bytes {
-            OutputBytes::Converted(buffer) => {
-                let options = web_sys::BlobPropertyBag::new();
-                options.set_type(media_type);
-                let parts = js_sys::Array::of1(buffer);
-                web_sys::Blob::new_with_buffer_source_sequence_and_options(&parts, &options)
-            }
+    fn make_thumbnail(&self, id: FileId, bytes: &OutputBytes) {
+        let blob: Blob = match bytes {
+            OutputBytes::Converted(blob) => blob.clone(),
             // A huge original is not decoded just for a thumbnail.
             OutputBytes::Original(file) if file.size() <= THUMBNAIL_MAX_ORIGINAL_BYTES => {
-                Ok(file.clone().into())
+                file.clone().into()
             }
             OutputBytes::Original(_) => return,
         };
-        let (Ok(blob), sender) = (blob, self.sender.clone()) else {
-            return;
-        };
+        let sender = self.sender.clone();
         wasm_bindgen_futures::spawn_local(async move {
+            crate::web::trace::mark("thumbnail", id.0);
             // A photo the browser cannot show small just keeps its placeholder.
-            if let Ok(url) = super::thumbnail::thumbnail(&blob).await {
+            let made = super::thumbnail::thumbnail(&blob).await;
+            crate::web::trace::mark("thumbnailed", id.0);
+            if let Ok(url) = made {
                 sender(Event::Thumbnail(id, url));
             }
         });
@@ -231,4 +231,11 @@ impl Conversions {
         }
         Ok(())
     }
+}
+
+/// The worker's JPEG bytes (a transferred `ArrayBuffer`) as a `Blob` of `media_type`.
+fn jpeg_blob(bytes: &JsValue, media_type: &str) -> Result<Blob, JsValue> {
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(media_type);
+    Blob::new_with_buffer_source_sequence_and_options(&js_sys::Array::of1(bytes), &options)
 }

@@ -52,7 +52,12 @@ fn deliver(shared: &Weak<RefCell<Option<Driver>>>, event: Event) {
 }
 
 impl Panel {
-    pub fn start(worker_url: String) -> Result<(), JsValue> {
+    /// `worker_module`: the workers' WebAssembly, compiled once by `panel.js` as the panel starts
+    /// (a promise of a `WebAssembly.Module`), for every worker of the pool.
+    pub fn start(
+        worker_url: String,
+        worker_module: Option<js_sys::Promise>,
+    ) -> Result<(), JsValue> {
         crate::web::i18n::mark_document_language();
         wasm_bindgen_futures::spawn_local(async move {
             // Nothing (no view, no turn, no storage, no handles) before the content script that
@@ -78,7 +83,7 @@ impl Panel {
                 web_sys::console::warn_2(&"photolift: storage unreadable".into(), &error);
                 store::Loaded::default()
             });
-            if let Err(error) = Panel::build(worker_url, loaded, port) {
+            if let Err(error) = Panel::build(worker_url, worker_module, loaded, port) {
                 web_sys::console::error_2(&"photolift panel failed to start:".into(), &error);
             }
         });
@@ -87,6 +92,7 @@ impl Panel {
 
     fn build(
         worker_url: String,
+        worker_module: Option<js_sys::Promise>,
         loaded: store::Loaded,
         port: web_sys::MessagePort,
     ) -> Result<(), JsValue> {
@@ -97,6 +103,7 @@ impl Panel {
         let signal = send.clone();
         let pool = Pool::new(
             worker_url,
+            worker_module,
             Pool::size_for_machine(),
             Rc::new(move |worker: WorkerSignal| signal(Event::Worker(worker))),
         )?;

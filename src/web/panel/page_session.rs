@@ -233,13 +233,15 @@ impl PageSession {
                 last_modified,
             });
             payloads.push(match &output.bytes {
-                // A copy crosses to the page; ours stays for a retry until the page confirms it.
-                OutputBytes::Converted(buffer) => buffer.slice(0).into(),
+                // A handle crosses (no bytes copied); ours stays for a retry until the page
+                // confirms it.
+                OutputBytes::Converted(blob) => blob.clone().into(),
                 // A handle crosses (cloned, no bytes read); the page builds its File from it.
                 OutputBytes::Original(file) => file.clone().into(),
             });
         }
         let batch = self.batches_sent;
+        crate::web::trace::mark("batch", batch);
         self.link
             .send_with(&ToPage::UploadBatch { batch, files }, payloads)
     }
