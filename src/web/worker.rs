@@ -186,9 +186,10 @@ fn byob_reader(file: &File) -> Option<JsValue> {
     get_reader.call1(&stream, &options).ok()
 }
 
-/// Hex SHA-256 of bytes already in memory, by the browser's own implementation (measured about
-/// twice as fast as the WASM one: see README, Benchmarks). The digest starts at once, on a
-/// thread of the browser's (it takes a copy of the bytes now); the answer is awaited later.
+/// SHA-256 of bytes already in memory, by the browser's own implementation (measured about twice
+/// as fast as the WASM one: see README, Benchmarks). The digest starts at once, on a thread of
+/// the browser's (it takes a copy of the bytes now); the future gives the digest's `ArrayBuffer`,
+/// awaited when the conversion is done.
 fn native_sha256(bytes: &ArrayBuffer) -> Result<JsFuture, JsValue> {
     let crypto = Reflect::get(&scope(), &"crypto".into())?;
     let subtle = Reflect::get(&crypto, &"subtle".into())?;

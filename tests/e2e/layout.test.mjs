@@ -113,14 +113,14 @@ describe('layout: the panel can be moved, resized, collapsed and stays out of th
     }
     // The pointer rests on the panel while the page's progress appears: the panel keeps still
     // under it (a button must not jump from under a click)…
-    const before = await waitForBox(page, () => true, 'the panel');
+    const before = await box(page);
     await page.mouse.move(before.x + before.width / 2, before.y + before.height / 2);
     await panel.locator('input[data-testid=photolift-files]').setInputFiles(photos);
     await waitForSummary(panel, (s) => s.state === 'done' && s.uploaded === 3, 60_000);
     const progress = await app.locator('.UploadProgress').boundingBox();
     assert.ok(progress && progress.width > 0, 'the page shows its progress');
     await new Promise((resolve) => setTimeout(resolve, 1_500)); // three of the panel's looks at the page
-    assert.deepEqual(await waitForBox(page, () => true, 'the panel'), before, 'the panel moved under the pointer');
+    assert.deepEqual(await box(page), before, 'the panel moved under the pointer');
     assert.equal(await page.locator('iframe#photolift-panel').getAttribute('data-snapped'), 'false');
 
     // …and when the pointer leaves, it steps aside: the page's progress card is in the bottom
