@@ -139,7 +139,7 @@ describe('options page: the settings and the upload memory, through its controls
   it('forget uploaded photos shows the count, asks, and afterwards the same photo uploads again', async () => {
     const jpeg = join(env.fixtures.dir, 'camera.jpg');
     magick(['-size', '240x160', 'plasma:fractal', '-seed', '11', '-quality', '90', jpeg]);
-    const { panel } = await openPanel(env.browser);
+    const { page: photos, panel } = await openPanel(env.browser);
     await panel.locator('input[data-testid=photolift-files]').setInputFiles([jpeg]);
     await waitForSummary(panel, (s) => s.uploaded === 1, 60_000);
 
@@ -150,7 +150,10 @@ describe('options page: the settings and the upload memory, through its controls
     assert.equal((await rows(panel)).filter((r) => r.state === 'skipped').length, 1);
     assert.equal(env.standin.state.received.length, 0);
 
-    // The panel's Options button opens the options page in a tab.
+    // The panel's Options button opens the options page in a tab. The page showed its own upload
+    // progress with the first photo, and the panel steps aside from it (checked every 500 ms):
+    // clicked before it has, the click could land where the button was.
+    await photos.waitForSelector('iframe#photolift-panel[data-snapped="true"]');
     const [options] = await Promise.all([
       env.browser.context.waitForEvent('page'),
       panel.locator('[data-testid=photolift-options]').click(),
