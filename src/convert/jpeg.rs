@@ -96,11 +96,22 @@ impl ImageBuffer for Planar<'_> {
         let chroma_width = planes.cb.width as usize;
         let row = (y / 2) * chroma_width..(y / 2 + 1) * chroma_width;
         for (buffer, plane) in buffers[1..3].iter_mut().zip([&planes.cb, &planes.cr]) {
+            // Sized once, then written a pair at a time with two plain stores: pushing (or
+            // filling) two bytes at a time became a bulk-memory call per chroma sample in wasm,
+            // 8 % of a 12 MP conversion.
             let start = buffer.len();
-            for &sample in &plane.data[row.clone()] {
-                buffer.extend_from_slice(&[sample, sample]);
+            buffer.resize(start + width, 0);
+            let samples = &plane.data[row.clone()];
+            let pairs = buffer[start..].chunks_exact_mut(2);
+            if let (Some(last), Some(&sample)) =
+                (pairs.into_remainder().first_mut(), samples.get(width / 2))
+            {
+                *last = sample;
             }
-            buffer.truncate(start + width);
+            for (pair, &sample) in buffer[start..].chunks_exact_mut(2).zip(samples) {
+                pair[0] = sample;
+                pair[1] = sample;
+            }
         }
     }
 }

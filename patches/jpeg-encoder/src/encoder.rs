@@ -1460,37 +1460,46 @@ const STORED_BLOCKS_MAX_BYTES: usize = 96 << 20;
 /// `optimize_huffman_table` counts them.
 fn count_block(block: &AlignedBlock, prev_dc: i16, dc: &mut [u32; 257], ac: &mut [u32; 257]) {
     dc[get_num_bits(block.data[0] - prev_dc) as usize] += 1;
-    let mut zero_run = 0;
-    for &value in &block.data[1..] {
-        if value == 0 {
-            zero_run += 1;
-        } else {
-            while zero_run > 15 {
-                ac[0xF0] += 1;
-                zero_run -= 16;
-            }
-            ac[((zero_run << 4) | get_num_bits(value)) as usize] += 1;
-            zero_run = 0;
+    // photolift patch: from one coefficient after another (a branch on each) to the non-zero
+    // ones only, found from a bit mask; the same symbols are counted.
+    let mut mask = nonzero_mask(&block.data) & !1;
+    let mut last = 0;
+    while mask != 0 {
+        let i = mask.trailing_zeros() as usize;
+        let mut zero_run = i - last - 1;
+        while zero_run > 15 {
+            ac[0xF0] += 1;
+            zero_run -= 16;
         }
+        ac[(zero_run << 4) | get_num_bits(block.data[i]) as usize] += 1;
+        last = i;
+        mask &= mask - 1;
     }
-    if zero_run > 0 {
+    if last < 63 {
         ac[0] += 1;
     }
 }
 
-fn get_num_bits(mut value: i16) -> u8 {
-    if value < 0 {
-        value = -value;
+/// photolift patch: bit `i` set where `data[i]` is not zero.
+#[inline(always)]
+pub(crate) fn nonzero_mask(data: &[i16; 64]) -> u64 {
+    let mut mask = 0u64;
+    for (i, &value) in data.iter().enumerate() {
+        mask |= u64::from(value != 0) << i;
     }
+    mask
+}
 
-    let mut num_bits = 0;
-
-    while value > 0 {
-        num_bits += 1;
-        value >>= 1;
+fn get_num_bits(value: i16) -> u8 {
+    // photolift patch: the bit length from `leading_zeros`, not a loop over the bits (one
+    // iteration per bit of every coefficient counted). Same result for every `i16`: negation
+    // wraps, so `i16::MIN` counts as 0 bits, as the loop gave.
+    let value = value.wrapping_abs();
+    if value <= 0 {
+        0
+    } else {
+        (16 - (value as u16).leading_zeros()) as u8
     }
-
-    num_bits
 }
 
 pub(crate) trait Operations {
@@ -1501,10 +1510,7 @@ pub(crate) trait Operations {
 
     #[inline(always)]
     fn quantize_block(block: &AlignedBlock, q_block: &mut AlignedBlock, table: &QuantizationTable) {
-        for i in 0..64 {
-            let z = ZIGZAG[i] as usize & 0x3f;
-            q_block.data[i] = table.quantize(block.data[z], z);
-        }
+        table.quantize_block(&block.data, &ZIGZAG, &mut q_block.data);
     }
 }
 
@@ -1519,6 +1525,46 @@ mod tests {
     use crate::encoder::{get_block, get_block_averaged, get_num_bits};
     use crate::writer::get_code;
     use crate::{Encoder, SamplingFactor};
+
+    /// photolift patch: `get_num_bits` as the loop it replaced counted, for every `i16`.
+    #[test]
+    fn get_num_bits_is_the_bit_length() {
+        for value in i16::MIN..=i16::MAX {
+            let mut v = value.wrapping_abs();
+            let mut bits = 0;
+            while v > 0 {
+                bits += 1;
+                v >>= 1;
+            }
+            assert_eq!(get_num_bits(value), bits, "{value}");
+        }
+    }
+
+    /// photolift patch: a whole block quantized at once, as one coefficient at a time.
+    #[test]
+    fn quantize_block_matches_quantize() {
+        use crate::quantization::{QuantizationTable, QuantizationTableType};
+        use crate::writer::ZIGZAG;
+        for quality in [1, 50, 75, 92, 100] {
+            for luma in [true, false] {
+                let table = QuantizationTable::new_with_quality(
+                    &QuantizationTableType::Default,
+                    quality,
+                    luma,
+                );
+                for start in (-16384i32..16384).step_by(64 * 7) {
+                    let block: [i16; 64] =
+                        core::array::from_fn(|i| (start + i as i32 * 131) as i16);
+                    let mut got = [0i16; 64];
+                    table.quantize_block(&block, &ZIGZAG, &mut got);
+                    for i in 0..64 {
+                        let z = ZIGZAG[i] as usize & 0x3f;
+                        assert_eq!(got[i], table.quantize(block[z], z), "q{quality} at {i}");
+                    }
+                }
+            }
+        }
+    }
 
     #[test]
     fn test_get_block_averaged_2x2() {

@@ -23,7 +23,23 @@
 //! # }
 
 #![no_std]
-#![cfg_attr(not(feature = "simd"), forbid(unsafe_code))]
+// photolift patch: the wasm `simd128` DCT (`fdct_simd128`) loads and stores its vectors with
+// `unsafe`, so that build only denies it (the module allows it, with its reasons).
+#![cfg_attr(
+    not(any(
+        feature = "simd",
+        all(target_arch = "wasm32", target_feature = "simd128")
+    )),
+    forbid(unsafe_code)
+)]
+#![cfg_attr(
+    all(
+        not(feature = "simd"),
+        target_arch = "wasm32",
+        target_feature = "simd128"
+    ),
+    deny(unsafe_code)
+)]
 
 #[cfg(feature = "std")]
 extern crate std;
@@ -36,6 +52,8 @@ mod avx2;
 mod encoder;
 mod error;
 mod fdct;
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+mod fdct_simd128;
 mod huffman;
 mod image_buffer;
 mod marker;
