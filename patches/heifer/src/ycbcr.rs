@@ -1,8 +1,10 @@
 //! photolift patch: the decoded YCbCr 4:2:0 planes of a primary image, for a transcoder that
 //! writes them to a JPEG as they are (a JPEG stores YCbCr 4:2:0 too). Only for the pictures whose
-//! samples mean what a JPEG's mean: 8 bits, 4:2:0, BT.601 matrix (or unspecified, which heifer
-//! reads as BT.601), full range, no alpha plane, and crops and turns that keep each chroma
-//! sample on its 2×2 block of luma. Anything else gives `None`, and the caller goes through RGB.
+//! samples mean what a JPEG's mean: 4:2:0 (or 4:2:2, its chroma halved vertically as a JPEG
+//! encoder halves it), BT.601 matrix (or unspecified, which heifer reads as BT.601), full range
+//! (deeper than 8 bits: scaled to 8, as the RGB way scales them), no alpha plane, and crops and
+//! turns that keep each chroma sample on its 2×2 block of luma. Anything else gives `None`, and
+//! the caller goes through RGB.
 
 use heifer_isobmff::boxes::{ColorInfo, Property};
 use heifer_isobmff::{HeifFile, ItemId};
@@ -210,13 +212,16 @@ fn nclx_matrix(file: &HeifFile<'_>, id: ItemId) -> Result<Option<(u16, bool)>, E
     }))
 }
 
-/// Whether a decoded frame's samples are a JPEG's: 8-bit 4:2:0, BT.601 (5, 6) or unspecified
-/// (2, read as BT.601 by heifer) matrix, full range: from the item's `nclx`, else the stream's.
+/// Whether a decoded frame's samples are a JPEG's: 4:2:0, BT.601 (5, 6) or unspecified (2, read
+/// as BT.601 by heifer) matrix, full range (from the item's `nclx`, else the stream's), 8 bits or
+/// more with luma and chroma alike (deeper samples are scaled to 8 bits, [`Narrow`]); 4:2:2
+/// chroma is halved vertically ([`chroma_row`]).
 fn is_jpeg_like(frame: &Frame, nclx: Option<(u16, bool)>) -> bool {
     let (matrix, full_range) =
         nclx.unwrap_or((u16::from(frame.matrix_coeffs), frame.full_range));
-    frame.bit_depth == [8, 8]
-        && frame.chroma_format == 1
+    frame.bit_depth[0] == frame.bit_depth[1]
+        && (8..=16).contains(&frame.bit_depth[0])
+        && matches!(frame.chroma_format, 1 | 2)
         && matches!(matrix, 2 | 5 | 6)
         && full_range
 }
@@ -233,7 +238,69 @@ fn is_plain(file: &HeifFile<'_>, id: ItemId) -> Result<bool, Error> {
         }))
 }
 
-fn to_u8(samples: &[u16], stride: usize, width: u32, height: u32) -> Plane {
+/// Full-range samples of `depth` bits scaled to 8 bits, as the RGB way scales them (luma
+/// `v · 255 / max`, chroma the same about its middle, each rounded once): a 10-bit photo's
+/// planes become a JPEG's without going through RGB. 8-bit samples are kept as they are.
+#[derive(Clone, Copy)]
+struct Narrow {
+    depth: u8,
+    chroma: bool,
+}
+
+impl Narrow {
+    fn new(frame: &Frame, plane: usize) -> Self {
+        Self {
+            depth: frame.bit_depth[usize::from(plane > 0)],
+            chroma: plane > 0,
+        }
+    }
+
+    #[inline]
+    fn sample(self, s: u16) -> u8 {
+        if self.depth == 8 {
+            return s as u8;
+        }
+        let max = (1i64 << self.depth) - 1;
+        // round(v · 255 / max), for a signed v.
+        let scaled = |v: i64| {
+            let n = 2 * v * 255;
+            if n >= 0 {
+                (n + max) / (2 * max)
+            } else {
+                -((-n + max) / (2 * max))
+            }
+        };
+        let v = if self.chroma {
+            128 + scaled(i64::from(s) - (1i64 << (self.depth - 1)))
+        } else {
+            scaled(i64::from(s))
+        };
+        v.clamp(0, 255) as u8
+    }
+}
+
+/// Row `r` of a 4:2:0 chroma plane, from plane `c` of `frame`, into `out`: the frame's row `r`
+/// (4:2:0), or (4:2:2, whose chroma has every row) the mean of rows `2r` and `2r + 1`, as a JPEG
+/// encoder halves chroma: rounded down on even columns and up on odd ones, and the picture's
+/// last row (`rows`, the rows of the picture in that plane) standing in for a missing one.
+fn chroma_row(frame: &Frame, c: usize, r: usize, rows: usize, narrow: Narrow, out: &mut [u8]) {
+    let (stride, width) = (frame.widths[c] as usize, out.len());
+    let row = |i: usize| &frame.planes[c][i * stride..i * stride + width];
+    if frame.chroma_format == 1 {
+        for (d, &s) in out.iter_mut().zip(row(r)) {
+            *d = narrow.sample(s);
+        }
+        return;
+    }
+    let last = rows.max(1) - 1;
+    let (top, bottom) = (row((2 * r).min(last)), row((2 * r + 1).min(last)));
+    for (x, ((d, &a), &b)) in out.iter_mut().zip(top).zip(bottom).enumerate() {
+        let sum = u16::from(narrow.sample(a)) + u16::from(narrow.sample(b)) + (x as u16 & 1);
+        *d = (sum >> 1) as u8;
+    }
+}
+
+fn to_u8(samples: &[u16], stride: usize, width: u32, height: u32, narrow: Narrow) -> Plane {
     let mut plane = Plane::new(width, height);
     for (dst, src) in plane
         .data
@@ -241,7 +308,7 @@ fn to_u8(samples: &[u16], stride: usize, width: u32, height: u32) -> Plane {
         .zip(samples.chunks(stride))
     {
         for (d, &s) in dst.iter_mut().zip(src) {
-            *d = s as u8;
+            *d = narrow.sample(s);
         }
     }
     plane
@@ -262,13 +329,22 @@ fn decode_coded(
         .unwrap_or((frame.widths[0], frame.heights[0]));
     let (w, h) = (w.min(frame.widths[0]), h.min(frame.heights[0]));
     let (cw, ch) = (w.div_ceil(2), h.div_ceil(2));
-    if cw > frame.widths[1] || ch > frame.heights[1] {
+    // The picture's rows in a chroma plane: half of them in 4:2:0, all in 4:2:2.
+    let chroma_rows = if frame.chroma_format == 1 { ch } else { h };
+    if cw > frame.widths[1] || chroma_rows > frame.heights[1] {
         return Ok(None);
     }
+    let chroma = |c: usize| {
+        let mut plane = Plane::new(cw, ch);
+        for (r, out) in plane.data.chunks_exact_mut(cw as usize).enumerate() {
+            chroma_row(&frame, c, r, chroma_rows as usize, Narrow::new(&frame, c), out);
+        }
+        plane
+    };
     Ok(Some(YCbCr420 {
-        y: to_u8(&frame.planes[0], frame.widths[0] as usize, w, h),
-        cb: to_u8(&frame.planes[1], frame.widths[1] as usize, cw, ch),
-        cr: to_u8(&frame.planes[2], frame.widths[2] as usize, cw, ch),
+        y: to_u8(&frame.planes[0], frame.widths[0] as usize, w, h, Narrow::new(&frame, 0)),
+        cb: chroma(1),
+        cr: chroma(2),
     }))
 }
 
@@ -327,15 +403,27 @@ fn decode_grid(
             let (px, py) = (x0 >> shift, y0 >> shift);
             let copy_w = ((tw >> shift).min(plane.width - px)) as usize;
             let copy_h = (th >> shift).min(plane.height - py) as usize;
+            // The tile's rows inside the picture, in this plane (4:2:2 chroma has every row).
+            let rows = if c > 0 && frame.chroma_format == 1 {
+                copy_h
+            } else {
+                th.min(h - y0) as usize
+            };
             let stride = frame.widths[c] as usize;
-            if copy_w > stride || copy_h > frame.heights[c] as usize {
+            if copy_w > stride || rows > frame.heights[c] as usize {
                 return Ok(None);
             }
+            let narrow = Narrow::new(&frame, c);
             for y in 0..copy_h {
-                let src = &frame.planes[c][y * stride..y * stride + copy_w];
                 let at = (py as usize + y) * plane.width as usize + px as usize;
-                for (d, &s) in plane.data[at..at + copy_w].iter_mut().zip(src) {
-                    *d = s as u8;
+                let out = &mut plane.data[at..at + copy_w];
+                if c > 0 {
+                    chroma_row(&frame, c, y, rows, narrow, out);
+                    continue;
+                }
+                let src = &frame.planes[c][y * stride..y * stride + copy_w];
+                for (d, &s) in out.iter_mut().zip(src) {
+                    *d = narrow.sample(s);
                 }
             }
         }
@@ -353,6 +441,24 @@ mod tests {
             height,
             data: (0..width * height).map(|v| v as u8).collect(),
         }
+    }
+
+    #[test]
+    fn deeper_samples_scale_to_eight_bits_as_rgb_does() {
+        let (luma, chroma) = (
+            Narrow { depth: 10, chroma: false },
+            Narrow { depth: 10, chroma: true },
+        );
+        for v in 0..1024u16 {
+            let want = (f64::from(v) * 255.0 / 1023.0).round() as u8;
+            assert_eq!(luma.sample(v), want, "luma {v}");
+            let want = (128.0 + (f64::from(v) - 512.0) * 255.0 / 1023.0)
+                .round()
+                .clamp(0.0, 255.0) as u8;
+            assert_eq!(chroma.sample(v), want, "chroma {v}");
+        }
+        let eight = Narrow { depth: 8, chroma: true };
+        assert!((0..=255u16).all(|v| eight.sample(v) == v as u8));
     }
 
     #[test]
