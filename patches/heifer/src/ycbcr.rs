@@ -462,6 +462,35 @@ mod tests {
     }
 
     #[test]
+    fn chroma_of_4_2_2_is_halved_vertically_as_a_jpeg_encoder_does() {
+        // A 4×3 picture in 4:2:2: chroma 2 wide and 3 tall.
+        let frame = Frame {
+            widths: [4, 2, 2],
+            heights: [3, 3, 3],
+            planes: [vec![0; 12], vec![10, 20, 13, 25, 7, 9], vec![0; 6]],
+            bit_depth: [8, 8],
+            chroma_format: 2,
+            full_range: true,
+            matrix_coeffs: 5,
+        };
+        let narrow = Narrow::new(&frame, 1);
+        let mut row = [0u8; 2];
+        // Rows 0 and 1: (10 + 13) / 2 rounded down on the even column, (20 + 25) / 2 up on the odd.
+        chroma_row(&frame, 1, 0, 3, narrow, &mut row);
+        assert_eq!(row, [11, 23]);
+        // Row 2 is the picture's last: it stands in for the missing fourth.
+        chroma_row(&frame, 1, 1, 3, narrow, &mut row);
+        assert_eq!(row, [7, 9]);
+        // 4:2:0 chroma rows are taken as they are.
+        let frame = Frame {
+            chroma_format: 1,
+            ..frame
+        };
+        chroma_row(&frame, 1, 1, 3, narrow, &mut row);
+        assert_eq!(row, [13, 25]);
+    }
+
+    #[test]
     fn turns_and_mirrors_like_the_rgb_image() {
         let p = plane(4, 2); // 0 1 2 3 / 4 5 6 7
         assert_eq!(p.rotate_ccw(1).data, vec![3, 7, 2, 6, 1, 5, 0, 4]);
