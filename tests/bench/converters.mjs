@@ -74,6 +74,20 @@ function prepareInputs(dir) {
   return inputs.filter((input) => !ONLY || ONLY.some((part) => input.name.includes(part)));
 }
 
+// heic2any runs libheif in a Worker of its own, made from a blob: URL. A file it cannot read can
+// leave that worker decoding long after the benchmark gave up on it (measured: a renderer busy on
+// two cores for minutes), which would slow every converter timed after it. The page keeps those
+// workers, and reloading heic2any ends them.
+const TRACK_HEIC2ANY_WORKERS = `
+  window.heic2anyWorkers = [];
+  const NativeWorker = window.Worker;
+  window.Worker = class extends NativeWorker {
+    constructor(url, options) {
+      super(url, options);
+      if (String(url).startsWith('blob:')) window.heic2anyWorkers.push(this);
+    }
+  };`;
+
 function serve(files) {
   const types = { '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm', '.html': 'text/html' };
   const routes = [
@@ -87,7 +101,7 @@ function serve(files) {
     const path = decodeURIComponent(new URL(request.url, 'http://x').pathname);
     if (path === '/') {
       response.writeHead(200, { 'content-type': 'text/html' });
-      return response.end('<!doctype html><script src="/heic2any/heic2any.min.js"></script>');
+      return response.end(`<!doctype html><script>${TRACK_HEIC2ANY_WORKERS}</script><script src="/heic2any/heic2any.min.js"></script>`);
     }
     const route = routes.find(([prefix]) => path.startsWith(prefix));
     const file = route && join(route[1], path.slice(route[0].length));
@@ -231,16 +245,29 @@ async function installBench(withBaseline) {
   };
   /** Which APP segments a JPEG carries: EXIF (APP1 "Exif") and an ICC profile (APP2 "ICC_PROFILE", named by its description). */
   const segments = (jpeg) => {
-    const found = { exif: false, icc: null };
+    const found = { exif: false, icc: null, picture: null };
     const text = (at, length) => String.fromCharCode(...jpeg.subarray(at, at + length));
     const chunks = [];
-    for (let at = 2; at + 4 < jpeg.length && jpeg[at] === 0xff;) {
+    // The picture's own bytes: the first JPEG (a gain map follows it as a second one) without
+    // its APPn segments (EXIF, XMP, ICC profile, MPF), so that sizes compare what was coded.
+    let metadata = 0;
+    let at = 2;
+    for (; at + 4 < jpeg.length && jpeg[at] === 0xff;) {
       const marker = jpeg[at + 1];
       if (marker === 0xda) break;
       const length = (jpeg[at + 2] << 8) | jpeg[at + 3];
       if (marker === 0xe1 && text(at + 4, 4) === 'Exif') found.exif = true;
       if (marker === 0xe2 && text(at + 4, 11) === 'ICC_PROFILE') chunks.push(jpeg.subarray(at + 18, at + 2 + length));
+      if (marker >= 0xe0 && marker <= 0xef) metadata += 2 + length;
       at += 2 + length;
+    }
+    // In the scan, 0xFF is followed by 0x00 (stuffing) or a restart marker: the first FF D9 is
+    // the end of the image.
+    for (; at + 1 < jpeg.length; at++) {
+      if (jpeg[at] === 0xff && jpeg[at + 1] === 0xd9) {
+        found.picture = at + 2 - metadata;
+        break;
+      }
     }
     if (chunks.length) {
       const icc = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
@@ -251,6 +278,7 @@ async function installBench(withBaseline) {
   };
   /** heic2any's libheif dies with the first file it cannot read (every later call aborts): load it again, untimed. */
   const reloadHeic2any = () => new Promise((resolve, reject) => {
+    for (const worker of window.heic2anyWorkers.splice(0)) worker.terminate();
     delete window.heic2any;
     const script = document.createElement('script');
     script.src = `/heic2any/heic2any.min.js?${Math.random()}`;
@@ -335,7 +363,12 @@ async function browserTables(inputs, dir) {
       const converters = converterFor(input.kind);
       const runs = Object.fromEntries(converters.map((c) => [c, []]));
       for (let round = 0; round < RUNS; round++) {
-        for (const converter of converters) runs[converter].push(await page.evaluate(([c, n]) => window.bench.run(c, n), [converter, input.name]));
+        for (const converter of converters) {
+          // A converter that failed on this input is not tried on it again: its answer is known,
+          // and a peer that hangs would cost a minute per round.
+          if (runs[converter].some((r) => r.error)) continue;
+          runs[converter].push(await page.evaluate(([c, n]) => window.bench.run(c, n), [converter, input.name]));
+        }
       }
       const row = { input, results: {} };
       for (const converter of converters) {
@@ -372,12 +405,13 @@ function printTables({ rows, throughput, version, files }) {
     if (!r || r.error) return '—';
     const db = (v) => (v == null ? '—' : v.toFixed(1));
     const kept = `${r.exif ? 'EXIF' : 'no EXIF'}, ${r.icc ? `ICC "${r.icc}"` : 'no ICC'}`;
-    return `${(r.bytes / 1e3).toFixed(0)} KB, ${db(r.luma)}/${db(r.rgb)} dB${r.size ? ` (${r.size})` : ''}, ${kept}`;
+    const picture = r.picture && r.picture !== r.bytes ? ` (picture ${(r.picture / 1e3).toFixed(r.picture < 1e5 ? 1 : 0)})` : '';
+    return `${(r.bytes / 1e3).toFixed(0)}${picture} KB, ${db(r.luma)}/${db(r.rgb)} dB${r.size ? ` (${r.size})` : ''}, ${kept}`;
   };
   const photolift = JSON.parse(execFileSync('node', ['-e', 'process.stdout.write(JSON.stringify(require("./package.json").devDependencies))'], { cwd: root, encoding: 'utf8' }));
   console.log(`\nConverters side by side (${version}, headless; ${cpus().length} × ${cpus()[0]?.model}; load average ${loadavg()[0].toFixed(1)} at the end;`
     + ` median of ${RUNS}, converters interleaved; libheif-js ${photolift['libheif-js']}, heic2any ${photolift.heic2any}; JPEG quality 92 / 0.92)`);
-  console.log('Time (ratio to photolift); then size, luma/RGB PSNR against libheif\'s decode (PNG, WebP: the source), metadata kept.\n');
+  console.log('Time (ratio to photolift); then size (and the picture\'s own: the first JPEG without its APPn metadata segments), luma/RGB PSNR against libheif\'s decode (PNG, WebP: the source), metadata kept.\n');
   const before = BASELINE ? ['photolift before'] : [];
   const peers = [...before, 'libheif-js', 'heic2any', 'canvas'];
   const title = { 'photolift before': 'photolift before', 'libheif-js': 'libheif-js + canvas', heic2any: 'heic2any', canvas: 'browser canvas' };
