@@ -10,8 +10,9 @@
 //! alpha, as iPhones write them) is not taken through RGB at all when asked (`transcode`): its
 //! decoded planes go to the JPEG encoder as they are (see `heifer::ycbcr`), which saves the
 //! chroma upsampling, the two colour conversions and the downsampling, and one resampling's
-//! loss. So do 10-bit and 4:2:2 photos of that matrix and range (cameras' HIF files): their
-//! samples scaled to 8 bits and their chroma halved vertically on the way.
+//! loss. So do 10-bit and 4:2:2 photos of that matrix (cameras' HIF files), their samples
+//! scaled to 8 bits and their chroma halved vertically on the way, and limited-range ones
+//! (libheif's own files), their samples stretched to the full range on the way.
 
 use std::io::Cursor;
 

@@ -102,15 +102,16 @@ impl ImageBuffer for Planar<'_> {
             let start = buffer.len();
             buffer.resize(start + width, 0);
             let samples = &plane.data[row.clone()];
-            let pairs = buffer[start..].chunks_exact_mut(2);
+            let mut pairs = buffer[start..].chunks_exact_mut(2);
+            for (pair, &sample) in pairs.by_ref().zip(samples) {
+                pair[0] = sample;
+                pair[1] = sample;
+            }
+            // An odd width: the last luma column's chroma sample, alone.
             if let (Some(last), Some(&sample)) =
                 (pairs.into_remainder().first_mut(), samples.get(width / 2))
             {
                 *last = sample;
-            }
-            for (pair, &sample) in buffer[start..].chunks_exact_mut(2).zip(samples) {
-                pair[0] = sample;
-                pair[1] = sample;
             }
         }
     }

@@ -1,10 +1,11 @@
 //! photolift patch: the decoded YCbCr 4:2:0 planes of a primary image, for a transcoder that
 //! writes them to a JPEG as they are (a JPEG stores YCbCr 4:2:0 too). Only for the pictures whose
-//! samples mean what a JPEG's mean: 4:2:0 (or 4:2:2, its chroma halved vertically as a JPEG
-//! encoder halves it), BT.601 matrix (or unspecified, which heifer reads as BT.601), full range
-//! (deeper than 8 bits: scaled to 8, as the RGB way scales them), no alpha plane, and crops and
-//! turns that keep each chroma sample on its 2×2 block of luma. Anything else gives `None`, and
-//! the caller goes through RGB.
+//! samples mean what a JPEG's mean up to a scale per plane: 4:2:0 (or 4:2:2, its chroma halved
+//! vertically as a JPEG encoder halves it), BT.601 matrix (or unspecified, which heifer reads as
+//! BT.601), full or limited range and 8 bits or more (each sample mapped to the JPEG's 8-bit full
+//! range as the RGB way maps it, [`JpegSamples`]), no alpha plane, and crops and turns that keep
+//! each chroma sample on its 2×2 block of luma. Anything else gives `None`, and the caller goes
+//! through RGB.
 
 use heifer_isobmff::boxes::{ColorInfo, Property};
 use heifer_isobmff::{HeifFile, ItemId};
@@ -164,8 +165,12 @@ pub fn decode_ycbcr420(bytes: &[u8], options: &Options) -> Result<Option<YCbCr42
                 }
                 picture = YCbCr420 {
                     y: picture.y.crop(left, top, w, h),
-                    cb: picture.cb.crop(left / 2, top / 2, w.div_ceil(2), h.div_ceil(2)),
-                    cr: picture.cr.crop(left / 2, top / 2, w.div_ceil(2), h.div_ceil(2)),
+                    cb: picture
+                        .cb
+                        .crop(left / 2, top / 2, w.div_ceil(2), h.div_ceil(2)),
+                    cr: picture
+                        .cr
+                        .crop(left / 2, top / 2, w.div_ceil(2), h.div_ceil(2)),
                 };
             }
             Property::Rotation(0) => {}
@@ -212,18 +217,18 @@ fn nclx_matrix(file: &HeifFile<'_>, id: ItemId) -> Result<Option<(u16, bool)>, E
     }))
 }
 
-/// Whether a decoded frame's samples are a JPEG's: 4:2:0, BT.601 (5, 6) or unspecified (2, read
-/// as BT.601 by heifer) matrix, full range (from the item's `nclx`, else the stream's), 8 bits or
-/// more with luma and chroma alike (deeper samples are scaled to 8 bits, [`Narrow`]); 4:2:2
-/// chroma is halved vertically ([`chroma_row`]).
-fn is_jpeg_like(frame: &Frame, nclx: Option<(u16, bool)>) -> bool {
-    let (matrix, full_range) =
-        nclx.unwrap_or((u16::from(frame.matrix_coeffs), frame.full_range));
-    frame.bit_depth[0] == frame.bit_depth[1]
+/// The range of a decoded frame's samples (`Some(full_range)`) when they can become a JPEG's
+/// plane by plane: 4:2:0 or 4:2:2, BT.601 (5, 6) or unspecified (2, read as BT.601 by heifer)
+/// matrix, range from the item's `nclx`, else the stream's, 8 bits or more with luma and chroma
+/// alike. The samples are mapped to a JPEG's by [`JpegSamples`]; 4:2:2 chroma is halved
+/// vertically ([`chroma_row`]).
+fn jpeg_range(frame: &Frame, nclx: Option<(u16, bool)>) -> Option<bool> {
+    let (matrix, full_range) = nclx.unwrap_or((u16::from(frame.matrix_coeffs), frame.full_range));
+    (frame.bit_depth[0] == frame.bit_depth[1]
         && (8..=16).contains(&frame.bit_depth[0])
         && matches!(frame.chroma_format, 1 | 2)
-        && matches!(matrix, 2 | 5 | 6)
-        && full_range
+        && matches!(matrix, 2 | 5 | 6))
+    .then_some(full_range)
 }
 
 /// Whether an item is a plain coded image: no alpha, no transform of its own.
@@ -238,77 +243,117 @@ fn is_plain(file: &HeifFile<'_>, id: ItemId) -> Result<bool, Error> {
         }))
 }
 
-/// Full-range samples of `depth` bits scaled to 8 bits, as the RGB way scales them (luma
-/// `v · 255 / max`, chroma the same about its middle, each rounded once): a 10-bit photo's
-/// planes become a JPEG's without going through RGB. 8-bit samples are kept as they are.
-#[derive(Clone, Copy)]
-struct Narrow {
+/// A plane's decoded samples as a JPEG's (8 bits, full range), as the RGB way maps them: luma
+/// `(v − black) · 255 / span`, chroma `128 + (v − middle) · 255 / span`, each rounded once and
+/// kept in 0..=255, where black and span are the range's (full: 0 and `2^depth − 1`; limited:
+/// 16 and 219 for luma, 224 for chroma, times `2^(depth − 8)`). A YCbCr → RGB → YCbCr round trip
+/// gives the same up to its roundings: both matrices are BT.601's. 8-bit full-range samples are
+/// kept as they are; others are looked up in a table made once per plane (a division per sample
+/// costs more than the rest of the copy).
+struct JpegSamples {
     depth: u8,
-    chroma: bool,
+    full_range: bool,
+    /// The JPEG's sample for each decoded one; empty for 8-bit full-range planes.
+    table: Vec<u8>,
 }
 
-impl Narrow {
-    fn new(frame: &Frame, plane: usize) -> Self {
+impl JpegSamples {
+    fn new(frame: &Frame, plane: usize, full_range: bool) -> Self {
+        Self::of(
+            frame.bit_depth[usize::from(plane > 0)],
+            full_range,
+            plane > 0,
+        )
+    }
+
+    fn of(depth: u8, full_range: bool, chroma: bool) -> Self {
+        let table = if depth == 8 && full_range {
+            Vec::new()
+        } else {
+            (0..1u32 << depth)
+                .map(|s| to_jpeg(depth, full_range, chroma, s))
+                .collect()
+        };
         Self {
-            depth: frame.bit_depth[usize::from(plane > 0)],
-            chroma: plane > 0,
+            depth,
+            full_range,
+            table,
+        }
+    }
+
+    /// `last` when it maps this plane's samples, else a new map.
+    fn for_plane(last: Option<Self>, frame: &Frame, plane: usize, full_range: bool) -> Self {
+        match last {
+            Some(map)
+                if map.depth == frame.bit_depth[usize::from(plane > 0)]
+                    && map.full_range == full_range =>
+            {
+                map
+            }
+            _ => Self::new(frame, plane, full_range),
         }
     }
 
     #[inline]
-    fn sample(self, s: u16) -> u8 {
-        if self.depth == 8 {
+    fn sample(&self, s: u16) -> u8 {
+        if self.table.is_empty() {
             return s as u8;
         }
-        let max = (1i64 << self.depth) - 1;
-        // round(v · 255 / max), for a signed v.
-        let scaled = |v: i64| {
-            let n = 2 * v * 255;
-            if n >= 0 {
-                (n + max) / (2 * max)
-            } else {
-                -((-n + max) / (2 * max))
-            }
-        };
-        let v = if self.chroma {
-            128 + scaled(i64::from(s) - (1i64 << (self.depth - 1)))
-        } else {
-            scaled(i64::from(s))
-        };
-        v.clamp(0, 255) as u8
+        // A sample above the depth's maximum (none is decoded) maps above 255.
+        self.table.get(usize::from(s)).copied().unwrap_or(255)
     }
+}
+
+/// The JPEG sample for decoded sample `s` (see [`JpegSamples`]).
+fn to_jpeg(depth: u8, full_range: bool, chroma: bool, s: u32) -> u8 {
+    let unit = 1i64 << (depth - 8);
+    let (black, span) = match (full_range, chroma) {
+        (true, false) => (0, (1i64 << depth) - 1),
+        (true, true) => (1i64 << (depth - 1), (1i64 << depth) - 1),
+        (false, false) => (16 * unit, 219 * unit),
+        (false, true) => (1i64 << (depth - 1), 224 * unit),
+    };
+    // round(v · 255 / span), for a signed v.
+    let n = 2 * (i64::from(s) - black) * 255;
+    let scaled = if n >= 0 {
+        (n + span) / (2 * span)
+    } else {
+        -((-n + span) / (2 * span))
+    };
+    let v = if chroma { 128 + scaled } else { scaled };
+    v.clamp(0, 255) as u8
 }
 
 /// Row `r` of a 4:2:0 chroma plane, from plane `c` of `frame`, into `out`: the frame's row `r`
 /// (4:2:0), or (4:2:2, whose chroma has every row) the mean of rows `2r` and `2r + 1`, as a JPEG
 /// encoder halves chroma: rounded down on even columns and up on odd ones, and the picture's
 /// last row (`rows`, the rows of the picture in that plane) standing in for a missing one.
-fn chroma_row(frame: &Frame, c: usize, r: usize, rows: usize, narrow: Narrow, out: &mut [u8]) {
+fn chroma_row(frame: &Frame, c: usize, r: usize, rows: usize, map: &JpegSamples, out: &mut [u8]) {
     let (stride, width) = (frame.widths[c] as usize, out.len());
     let row = |i: usize| &frame.planes[c][i * stride..i * stride + width];
     if frame.chroma_format == 1 {
         for (d, &s) in out.iter_mut().zip(row(r)) {
-            *d = narrow.sample(s);
+            *d = map.sample(s);
         }
         return;
     }
     let last = rows.max(1) - 1;
     let (top, bottom) = (row((2 * r).min(last)), row((2 * r + 1).min(last)));
     for (x, ((d, &a), &b)) in out.iter_mut().zip(top).zip(bottom).enumerate() {
-        let sum = u16::from(narrow.sample(a)) + u16::from(narrow.sample(b)) + (x as u16 & 1);
+        let sum = u16::from(map.sample(a)) + u16::from(map.sample(b)) + (x as u16 & 1);
         *d = (sum >> 1) as u8;
     }
 }
 
-fn to_u8(samples: &[u16], stride: usize, width: u32, height: u32, narrow: Narrow) -> Plane {
+fn to_u8(decoded: &[u16], stride: usize, width: u32, height: u32, map: &JpegSamples) -> Plane {
     let mut plane = Plane::new(width, height);
     for (dst, src) in plane
         .data
         .chunks_exact_mut(width as usize)
-        .zip(samples.chunks(stride))
+        .zip(decoded.chunks(stride))
     {
         for (d, &s) in dst.iter_mut().zip(src) {
-            *d = narrow.sample(s);
+            *d = map.sample(s);
         }
     }
     plane
@@ -320,9 +365,9 @@ fn decode_coded(
     options: &Options,
 ) -> Result<Option<YCbCr420>, Error> {
     let frame = decode_hvc1_frame(file, id, options)?;
-    if !is_jpeg_like(&frame, nclx_matrix(file, id)?) {
+    let Some(full_range) = jpeg_range(&frame, nclx_matrix(file, id)?) else {
         return Ok(None);
-    }
+    };
     // `ispe` is authoritative; HEVC may code a slightly larger picture.
     let (w, h) = file
         .image_size(id)?
@@ -336,13 +381,20 @@ fn decode_coded(
     }
     let chroma = |c: usize| {
         let mut plane = Plane::new(cw, ch);
+        let map = JpegSamples::new(&frame, c, full_range);
         for (r, out) in plane.data.chunks_exact_mut(cw as usize).enumerate() {
-            chroma_row(&frame, c, r, chroma_rows as usize, Narrow::new(&frame, c), out);
+            chroma_row(&frame, c, r, chroma_rows as usize, &map, out);
         }
         plane
     };
     Ok(Some(YCbCr420 {
-        y: to_u8(&frame.planes[0], frame.widths[0] as usize, w, h, Narrow::new(&frame, 0)),
+        y: to_u8(
+            &frame.planes[0],
+            frame.widths[0] as usize,
+            w,
+            h,
+            &JpegSamples::new(&frame, 0, full_range),
+        ),
         cb: chroma(1),
         cr: chroma(2),
     }))
@@ -379,6 +431,8 @@ fn decode_grid(
         cr: Plane::new(cw, ch),
     };
     let columns = u32::from(grid.columns);
+    // Each plane's sample map, kept from tile to tile.
+    let mut maps: [Option<JpegSamples>; 3] = [None, None, None];
     for (i, &tile) in tiles.iter().enumerate() {
         let (x0, y0) = (
             u64::from(i as u32 % columns) * u64::from(tw),
@@ -389,10 +443,12 @@ fn decode_grid(
         }
         let (x0, y0) = (x0 as u32, y0 as u32);
         let frame = decode_hvc1_frame(file, tile, options)?;
-        if !is_jpeg_like(&frame, nclx_matrix(file, tile)?.or(nclx_matrix(file, id)?))
-            || frame.widths[0] < tw
-            || frame.heights[0] < th
-        {
+        let Some(full_range) =
+            jpeg_range(&frame, nclx_matrix(file, tile)?.or(nclx_matrix(file, id)?))
+        else {
+            return Ok(None);
+        };
+        if frame.widths[0] < tw || frame.heights[0] < th {
             return Ok(None);
         }
         for (c, plane) in [&mut picture.y, &mut picture.cb, &mut picture.cr]
@@ -413,19 +469,20 @@ fn decode_grid(
             if copy_w > stride || rows > frame.heights[c] as usize {
                 return Ok(None);
             }
-            let narrow = Narrow::new(&frame, c);
+            let map = JpegSamples::for_plane(maps[c].take(), &frame, c, full_range);
             for y in 0..copy_h {
                 let at = (py as usize + y) * plane.width as usize + px as usize;
                 let out = &mut plane.data[at..at + copy_w];
                 if c > 0 {
-                    chroma_row(&frame, c, y, rows, narrow, out);
+                    chroma_row(&frame, c, y, rows, &map, out);
                     continue;
                 }
                 let src = &frame.planes[c][y * stride..y * stride + copy_w];
                 for (d, &s) in out.iter_mut().zip(src) {
-                    *d = narrow.sample(s);
+                    *d = map.sample(s);
                 }
             }
+            maps[c] = Some(map);
         }
     }
     Ok(Some(picture))
@@ -446,8 +503,8 @@ mod tests {
     #[test]
     fn deeper_samples_scale_to_eight_bits_as_rgb_does() {
         let (luma, chroma) = (
-            Narrow { depth: 10, chroma: false },
-            Narrow { depth: 10, chroma: true },
+            JpegSamples::of(10, true, false),
+            JpegSamples::of(10, true, true),
         );
         for v in 0..1024u16 {
             let want = (f64::from(v) * 255.0 / 1023.0).round() as u8;
@@ -457,8 +514,86 @@ mod tests {
                 .clamp(0.0, 255.0) as u8;
             assert_eq!(chroma.sample(v), want, "chroma {v}");
         }
-        let eight = Narrow { depth: 8, chroma: true };
+        let eight = JpegSamples::of(8, true, true);
+        assert!(eight.table.is_empty());
         assert!((0..=255u16).all(|v| eight.sample(v) == v as u8));
+    }
+
+    #[test]
+    fn limited_range_samples_stretch_to_the_full_range() {
+        let (luma, chroma) = (
+            JpegSamples::of(8, false, false),
+            JpegSamples::of(8, false, true),
+        );
+        // Black and white of the range, and what lies outside it, clamped.
+        assert_eq!(
+            [0, 16, 126, 235, 255].map(|v| luma.sample(v)),
+            [0, 0, 128, 255, 255]
+        );
+        assert_eq!(
+            [0, 16, 128, 240, 255].map(|v| chroma.sample(v)),
+            [0, 0, 128, 255, 255]
+        );
+        let ten = JpegSamples::of(10, false, false);
+        assert_eq!([64, 504, 940].map(|v| ten.sample(v)), [0, 128, 255]);
+    }
+
+    /// Every mapping gives what a JPEG encoder makes of heifer's RGB pixel (BT.601, full
+    /// range), within one for its roundings, wherever that pixel is not clipped.
+    #[test]
+    fn every_range_and_depth_maps_as_through_rgb() {
+        use crate::color::{ColorParams, frame_to_rgba};
+        for (depth, full_range) in [(8, true), (8, false), (10, true), (10, false), (12, false)] {
+            let maps: [JpegSamples; 3] =
+                std::array::from_fn(|c| JpegSamples::of(depth, full_range, c > 0));
+            let top = 1u16 << depth;
+            let mut checked = 0;
+            for y in (0..top).step_by(usize::from(top / 64)) {
+                for cb in (0..top).step_by(usize::from(top / 16)) {
+                    for cr in (0..top).step_by(usize::from(top / 16)) {
+                        let frame = Frame {
+                            widths: [2, 1, 1],
+                            heights: [2, 1, 1],
+                            planes: [vec![y; 4], vec![cb], vec![cr]],
+                            bit_depth: [depth, depth],
+                            chroma_format: 1,
+                            full_range,
+                            matrix_coeffs: 6,
+                        };
+                        let rgba = frame_to_rgba(
+                            &frame,
+                            ColorParams {
+                                matrix: 6,
+                                full_range,
+                            },
+                        );
+                        let max = f64::from(top - 1);
+                        let [r, g, b] = [0, 1, 2].map(|i| f64::from(rgba.data[i]) * 255.0 / max);
+                        if [r, g, b].iter().any(|&v| v <= 0.0 || v >= 255.0) {
+                            continue;
+                        }
+                        let want = [
+                            0.299 * r + 0.587 * g + 0.114 * b,
+                            128.0 - 0.168_736 * r - 0.331_264 * g + 0.5 * b,
+                            128.0 + 0.5 * r - 0.418_688 * g - 0.081_312 * b,
+                        ];
+                        for ((map, v), want) in maps.iter().zip([y, cb, cr]).zip(want) {
+                            let got = f64::from(map.sample(v));
+                            assert!(
+                                (got - want).abs() <= 1.0,
+                                "{depth} bits, full range {full_range}: ({y}, {cb}, {cr}) gives \
+                                 {got}, through RGB {want:.2}"
+                            );
+                        }
+                        checked += 1;
+                    }
+                }
+            }
+            assert!(
+                checked > 1000,
+                "{depth} bits: only {checked} pixels in gamut"
+            );
+        }
     }
 
     #[test]
@@ -473,20 +608,20 @@ mod tests {
             full_range: true,
             matrix_coeffs: 5,
         };
-        let narrow = Narrow::new(&frame, 1);
+        let map = JpegSamples::new(&frame, 1, true);
         let mut row = [0u8; 2];
         // Rows 0 and 1: (10 + 13) / 2 rounded down on the even column, (20 + 25) / 2 up on the odd.
-        chroma_row(&frame, 1, 0, 3, narrow, &mut row);
+        chroma_row(&frame, 1, 0, 3, &map, &mut row);
         assert_eq!(row, [11, 23]);
         // Row 2 is the picture's last: it stands in for the missing fourth.
-        chroma_row(&frame, 1, 1, 3, narrow, &mut row);
+        chroma_row(&frame, 1, 1, 3, &map, &mut row);
         assert_eq!(row, [7, 9]);
         // 4:2:0 chroma rows are taken as they are.
         let frame = Frame {
             chroma_format: 1,
             ..frame
         };
-        chroma_row(&frame, 1, 1, 3, narrow, &mut row);
+        chroma_row(&frame, 1, 1, 3, &map, &mut row);
         assert_eq!(row, [13, 25]);
     }
 

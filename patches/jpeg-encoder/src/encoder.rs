@@ -748,23 +748,36 @@ impl<W: JfifWrite> Encoder<W> {
             let per_mcu: usize = self
                 .components
                 .iter()
-                .map(|c| usize::from(c.horizontal_sampling_factor) * usize::from(c.vertical_sampling_factor))
+                .map(|c| {
+                    usize::from(c.horizontal_sampling_factor)
+                        * usize::from(c.vertical_sampling_factor)
+                })
                 .sum();
             let bytes = mcus * per_mcu * core::mem::size_of::<AlignedBlock>();
             if bytes <= STORED_BLOCKS_MAX_BYTES {
                 stored = Some(Vec::with_capacity(mcus * per_mcu));
             }
-            self.interleaved_pass::<_, OP>(&image, q_tables, Some(&mut frequencies), stored.as_mut())?;
+            self.interleaved_pass::<_, OP>(
+                &image,
+                q_tables,
+                Some(&mut frequencies),
+                stored.as_mut(),
+            )?;
             let tables = self.components.len().min(2);
             let [dc_frequencies, ac_frequencies] = frequencies;
-            for (table, (mut dc, mut ac)) in
-                dc_frequencies.into_iter().zip(ac_frequencies).enumerate().take(tables)
+            for (table, (mut dc, mut ac)) in dc_frequencies
+                .into_iter()
+                .zip(ac_frequencies)
+                .enumerate()
+                .take(tables)
             {
                 // The reserved code point, so that no code is all ones.
                 dc[256] = 1;
                 ac[256] = 1;
-                self.huffman_tables[table] =
-                    (HuffmanTable::new_optimized(dc), HuffmanTable::new_optimized(ac));
+                self.huffman_tables[table] = (
+                    HuffmanTable::new_optimized(dc),
+                    HuffmanTable::new_optimized(ac),
+                );
             }
         }
         self.write_frame_header(&image, q_tables)?;
@@ -1434,7 +1447,12 @@ fn get_block_averaged(
 
 /// photolift patch: `get_block_averaged` for 2×2 (4:2:0): the same sums, biases (1 on even
 /// columns, 2 on odd ones) and results, with a shift for the division and whole rows sliced once.
-fn get_block_averaged_2x2(data: &[u8], start_x: usize, start_y: usize, width: usize) -> AlignedBlock {
+fn get_block_averaged_2x2(
+    data: &[u8],
+    start_x: usize,
+    start_y: usize,
+    width: usize,
+) -> AlignedBlock {
     let mut block = [0i16; 64];
     for (y, out) in block.chunks_exact_mut(8).enumerate() {
         let top = (start_y + 2 * y) * width + start_x;
@@ -1460,29 +1478,71 @@ const STORED_BLOCKS_MAX_BYTES: usize = 96 << 20;
 /// `optimize_huffman_table` counts them.
 fn count_block(block: &AlignedBlock, prev_dc: i16, dc: &mut [u32; 257], ac: &mut [u32; 257]) {
     dc[get_num_bits(block.data[0] - prev_dc) as usize] += 1;
-    // photolift patch: from one coefficient after another (a branch on each) to the non-zero
-    // ones only, found from a bit mask; the same symbols are counted.
-    let mut mask = nonzero_mask(&block.data) & !1;
-    let mut last = 0;
-    while mask != 0 {
-        let i = mask.trailing_zeros() as usize;
-        let mut zero_run = i - last - 1;
+    let mut coefficients = NonZeroCoefficients::new(&block.data, 1, 64);
+    for (mut zero_run, i) in coefficients.by_ref() {
         while zero_run > 15 {
             ac[0xF0] += 1;
             zero_run -= 16;
         }
         ac[(zero_run << 4) | get_num_bits(block.data[i]) as usize] += 1;
-        last = i;
-        mask &= mask - 1;
     }
-    if last < 63 {
+    if coefficients.ends_early() {
         ac[0] += 1;
+    }
+}
+
+/// photolift patch: the non-zero coefficients of `start..end` of a block, each with the run
+/// of zeros before it, found from a bit mask instead of a branch on every coefficient. Both
+/// the symbol count and the writer walk a block through it, so they cannot disagree.
+pub(crate) struct NonZeroCoefficients {
+    mask: u64,
+    /// The position after the last coefficient given so far.
+    next: usize,
+    end: usize,
+}
+
+impl NonZeroCoefficients {
+    #[inline(always)]
+    pub(crate) fn new(data: &[i16; 64], start: usize, end: usize) -> Self {
+        let range = if end - start >= 64 {
+            u64::MAX
+        } else {
+            ((1u64 << (end - start)) - 1) << start
+        };
+        NonZeroCoefficients {
+            mask: nonzero_mask(data) & range,
+            next: start,
+            end,
+        }
+    }
+
+    /// Whether zeros follow the last non-zero coefficient given (an end of block is coded).
+    #[inline(always)]
+    pub(crate) fn ends_early(&self) -> bool {
+        self.next < self.end
+    }
+}
+
+impl Iterator for NonZeroCoefficients {
+    /// (zeros before the coefficient, the coefficient's index)
+    type Item = (usize, usize);
+
+    #[inline(always)]
+    fn next(&mut self) -> Option<(usize, usize)> {
+        if self.mask == 0 {
+            return None;
+        }
+        let i = self.mask.trailing_zeros() as usize;
+        let zero_run = i - self.next;
+        self.next = i + 1;
+        self.mask &= self.mask - 1;
+        Some((zero_run, i))
     }
 }
 
 /// photolift patch: bit `i` set where `data[i]` is not zero.
 #[inline(always)]
-pub(crate) fn nonzero_mask(data: &[i16; 64]) -> u64 {
+fn nonzero_mask(data: &[i16; 64]) -> u64 {
     let mut mask = 0u64;
     for (i, &value) in data.iter().enumerate() {
         mask |= u64::from(value != 0) << i;

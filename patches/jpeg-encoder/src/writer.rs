@@ -362,19 +362,12 @@ impl<W: JfifWrite> JfifWriter<W> {
         end: usize,
         ac_table: &HuffmanTable,
     ) -> Result<(), EncodingError> {
-        // photolift patch: only the non-zero coefficients of `start..end` are visited, found
-        // from a bit mask, instead of a branch on every coefficient; the same codes are written.
-        let range = if end - start >= 64 {
-            u64::MAX
-        } else {
-            ((1u64 << (end - start)) - 1) << start
-        };
-        let mut mask = crate::encoder::nonzero_mask(&block.data) & range;
-        // The position after the last coefficient coded so far.
-        let mut next = start;
-        while mask != 0 {
-            let i = mask.trailing_zeros() as usize;
-            let mut zero_run = (i - next) as u8;
+        // photolift patch: only the non-zero coefficients of `start..end` are visited
+        // (`NonZeroCoefficients`), instead of a branch on every coefficient; the same codes
+        // are written.
+        let mut coefficients = crate::encoder::NonZeroCoefficients::new(&block.data, start, end);
+        for (zero_run, i) in coefficients.by_ref() {
+            let mut zero_run = zero_run as u8;
             while zero_run > 15 {
                 self.huffman_encode(0xF0, ac_table)?;
                 zero_run -= 16;
@@ -384,12 +377,9 @@ impl<W: JfifWrite> JfifWriter<W> {
             let symbol = (zero_run << 4) | size;
 
             self.huffman_encode_value(size, symbol, value, ac_table)?;
-
-            next = i + 1;
-            mask &= mask - 1;
         }
 
-        if next < end {
+        if coefficients.ends_early() {
             self.huffman_encode(0x00, ac_table)?;
         }
 
