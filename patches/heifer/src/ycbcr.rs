@@ -248,8 +248,8 @@ fn is_plain(file: &HeifFile<'_>, id: ItemId) -> Result<bool, Error> {
 /// kept in 0..=255, where black and span are the range's (full: 0 and `2^depth − 1`; limited:
 /// 16 and 219 for luma, 224 for chroma, times `2^(depth − 8)`). A YCbCr → RGB → YCbCr round trip
 /// gives the same up to its roundings: both matrices are BT.601's. 8-bit full-range samples are
-/// kept as they are; others are looked up in a table made once per plane (a division per sample
-/// costs more than the rest of the copy).
+/// kept as they are; others are looked up in a table made once for luma and once for chroma (a
+/// division per sample costs more than the rest of the copy).
 struct JpegSamples {
     depth: u8,
     full_range: bool,
@@ -379,11 +379,12 @@ fn decode_coded(
     if cw > frame.widths[1] || chroma_rows > frame.heights[1] {
         return Ok(None);
     }
+    // Cb and Cr share one map: same depth, same range.
+    let chroma_map = JpegSamples::new(&frame, 1, full_range);
     let chroma = |c: usize| {
         let mut plane = Plane::new(cw, ch);
-        let map = JpegSamples::new(&frame, c, full_range);
         for (r, out) in plane.data.chunks_exact_mut(cw as usize).enumerate() {
-            chroma_row(&frame, c, r, chroma_rows as usize, &map, out);
+            chroma_row(&frame, c, r, chroma_rows as usize, &chroma_map, out);
         }
         plane
     };
@@ -431,8 +432,8 @@ fn decode_grid(
         cr: Plane::new(cw, ch),
     };
     let columns = u32::from(grid.columns);
-    // Each plane's sample map, kept from tile to tile.
-    let mut maps: [Option<JpegSamples>; 3] = [None, None, None];
+    // The luma and the chroma sample maps (Cb and Cr share one), kept from tile to tile.
+    let mut maps: [Option<JpegSamples>; 2] = [None, None];
     for (i, &tile) in tiles.iter().enumerate() {
         let (x0, y0) = (
             u64::from(i as u32 % columns) * u64::from(tw),
@@ -469,7 +470,8 @@ fn decode_grid(
             if copy_w > stride || rows > frame.heights[c] as usize {
                 return Ok(None);
             }
-            let map = JpegSamples::for_plane(maps[c].take(), &frame, c, full_range);
+            let kind = usize::from(c > 0);
+            let map = JpegSamples::for_plane(maps[kind].take(), &frame, c, full_range);
             for y in 0..copy_h {
                 let at = (py as usize + y) * plane.width as usize + px as usize;
                 let out = &mut plane.data[at..at + copy_w];
@@ -482,7 +484,7 @@ fn decode_grid(
                     *d = map.sample(s);
                 }
             }
-            maps[c] = Some(map);
+            maps[kind] = Some(map);
         }
     }
     Ok(Some(picture))
