@@ -14,7 +14,8 @@ ROOT=$(pwd)
 # Where cargo builds (CARGO_TARGET_DIR when set, as cargo itself reads it).
 TARGET_DIR=${CARGO_TARGET_DIR:-target}
 
-log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+# Each step says when it began (minutes:seconds since the start): where a slow run spends its time.
+log() { printf '\033[1m==> [%d:%02d] %s\033[0m\n' $((SECONDS / 60)) $((SECONDS % 60)) "$*" >&2; }
 
 lock_version() { # the version of crate $1 in Cargo.lock
   awk -v name="$1" '$0 == "name = \"" name "\"" { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock

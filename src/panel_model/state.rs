@@ -16,10 +16,19 @@ pub enum PanelState {
 
 impl PanelState {
     /// The panel's state from the plan's: `page_changed` wins; a running plan whose files wait for
-    /// a page that takes no batches (signed out, loading) shows as paused.
-    pub fn of(plan: PlanState, page_changed: bool, waiting_for_page: bool) -> PanelState {
+    /// a page that takes no batches (signed out, loading) shows as paused; a finished plan whose
+    /// last records are still on their way to storage (`saving`) shows as running, so "done"
+    /// means a tab closed now loses nothing (a write still on its way when a tab closes can be
+    /// lost, and the photos it remembers would be sent again).
+    pub fn of(
+        plan: PlanState,
+        page_changed: bool,
+        waiting_for_page: bool,
+        saving: bool,
+    ) -> PanelState {
         match plan {
             _ if page_changed => PanelState::PageChanged,
+            PlanState::Done if saving => PanelState::Running,
             PlanState::Idle => PanelState::Idle,
             PlanState::Running if waiting_for_page => PanelState::Paused,
             PlanState::Running => PanelState::Running,
@@ -87,16 +96,18 @@ mod tests {
     fn the_summary_state_follows_the_plan_and_the_page() {
         use PanelState::*;
         let cases = [
-            (PlanState::Idle, false, false, Idle),
-            (PlanState::Running, false, false, Running),
-            (PlanState::Running, false, true, Paused),
-            (PlanState::Paused, false, false, Paused),
-            (PlanState::Done, false, false, Done),
-            (PlanState::Running, true, false, PageChanged),
-            (PlanState::Done, true, false, PageChanged),
+            (PlanState::Idle, false, false, false, Idle),
+            (PlanState::Running, false, false, false, Running),
+            (PlanState::Running, false, true, false, Paused),
+            (PlanState::Paused, false, false, false, Paused),
+            (PlanState::Done, false, false, false, Done),
+            (PlanState::Done, false, false, true, Running),
+            (PlanState::Running, true, false, false, PageChanged),
+            (PlanState::Done, true, false, false, PageChanged),
         ];
-        for (plan, changed, waiting, expected) in cases {
-            assert_eq!(PanelState::of(plan, changed, waiting), expected, "{plan:?}");
+        for (plan, changed, waiting, saving, expected) in cases {
+            let state = PanelState::of(plan, changed, waiting, saving);
+            assert_eq!(state, expected, "{plan:?} saving {saving}");
         }
         let names: Vec<&str> = [Idle, Running, Paused, Done, PageChanged]
             .map(PanelState::as_str)

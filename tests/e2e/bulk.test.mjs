@@ -9,11 +9,11 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import {
   TEST_SETTINGS, allRows, alreadyThereAnswers, assertServerHolds, baseName, configurePanel, corruptCopies, crc32,
-  makeMixedFolder, photoUploads, waitUntil,
+  makeMixedFolder, photoUploads, rememberedKeys, waitUntil,
 } from './bulk-fixtures.mjs';
-import { EXTENSION_DIR, ROOT, identify, sha256, tempDir } from './fixtures.mjs';
+import { BROWSER, EXTENSION_DIR, ROOT, identify, sha256, tempDir } from './fixtures.mjs';
 import { appFrame, useFreshBrowserPerTest } from './harness.mjs';
-import { panelFrame, settled, summary, waitForSummary } from './panel.mjs';
+import { finished, panelFrame, settled, waitForSummary } from './panel.mjs';
 
 describe('bulk fixtures', () => {
   it('writes 1,000 distinct, decodable files over sub-folders in a few seconds', { timeout: 30_000 }, () => {
@@ -63,7 +63,10 @@ describe('bulk upload', () => {
     legacy: { failures: { rate: 0.1, statuses: [500, 503], seed: 7 } },
   };
 
-  for (const protocol of ['today', 'legacy']) {
+  // The withdrawn flow's 1,000 files run in Chromium only: what differs between the browsers (the
+  // extension's plumbing) is the same for both flows, and Firefox's run of today's flow shows it;
+  // a second 1,000 in Firefox would add minutes to CI and nothing else.
+  for (const protocol of BROWSER === 'firefox' ? ['today'] : ['today', 'legacy']) {
     it(`1,000 files (JPEG/PNG/HEIC) dropped as a folder, ${protocol}'s upload flow with 10 % faults: every photo registered once, the panel's counts are the server's`, { timeout: 240_000 }, async () => {
       const folder = makeMixedFolder(join(env.fixtures.dir, 'Photos'), 1000, { heicShare: 0.2, pngShare: 0.2, extras: true });
       env.standin.setVariant({ protocol });
@@ -71,7 +74,7 @@ describe('bulk upload', () => {
       const { panel } = await openPanel();
       await panel.locator('input[data-testid=photolift-folder]').setInputFiles(folder.root);
 
-      const done = await waitForSummary(panel, (s) => s.total >= 1000 && s.uploaded + s.skipped + s.failed === s.total, 220_000);
+      const done = await waitForSummary(panel, (s) => s.total >= 1000 && s.uploaded + s.skipped + s.failed === s.total && s.state === 'done', 220_000);
       const { received, attempts } = env.standin.state;
       assert.ok(attempts.some((a) => a.status === 500 || a.status === 503), 'faults were injected');
       // notes.txt and .DS_Store are listed as skipped (or not listed); never uploaded, never failed.
@@ -86,7 +89,6 @@ describe('bulk upload', () => {
       const failedRows = (await allRows(panel)).filter((r) => r.state === 'failed');
       assert.equal(failedRows.length, done.failed);
       for (const row of failedRows) assert.match(row.message, /iCloud/, `${row.name} says why it failed`);
-      assert.equal(done.state, 'done');
     });
   }
 
@@ -160,9 +162,13 @@ describe('bulk upload', () => {
     const folder = makeMixedFolder(env.fixtures.dir, 300, { prefix: 'AGAIN_' });
     const first = await openPanel();
     await filesInput(first.panel).setInputFiles(folder.paths);
-    const firstDone = await waitForSummary(first.panel, settled(300), 100_000);
+    // The user closes the tab once the panel says done (not when the counts add up: the memory of
+    // the last batch may still be on its way to storage then).
+    const firstDone = await waitForSummary(first.panel, finished(300), 100_000);
     assert.equal(firstDone.uploaded, 300, JSON.stringify(firstDone));
     assertServerHolds(env.standin, { names: folder.uploadedNames });
+    const remembered = new Set(await rememberedKeys(env.browser.context));
+    assert.ok(folder.paths.every((p) => remembered.has(sha256(readFileSync(p)))), 'at "done" every photo is remembered in storage');
     const uploadsBefore = photoUploads(env.standin).length;
 
     // Same browser session, a new tab: what is remembered lives in extension storage.
@@ -198,6 +204,6 @@ describe('bulk upload', () => {
       assert.match(row.message, /HEIC|damaged|corrupt|incomplete|truncated/i, `${row.name}: ${row.message}`);
       assert.doesNotMatch(row.message, /panick|unwrap|RuntimeError/i);
     }
-    assert.equal((await summary(panel)).state, 'done');
+    await waitForSummary(panel, (s) => s.state === 'done', 10_000); // once storage holds it too
   });
 });

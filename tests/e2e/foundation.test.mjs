@@ -7,7 +7,7 @@ import { describe, it } from 'node:test';
 import { PHOTOS_URL } from '../standin/server.mjs';
 import { CORPUS, EXTENSION_DIR, identify, magick, sha256 } from './fixtures.mjs';
 import { appFrame, useStandinWithExtension } from './harness.mjs';
-import { panelFrame, recordToasts, rows, summary, waitForSummary } from './panel.mjs';
+import { panelFrame, recordToasts, rows, waitForSummary } from './panel.mjs';
 
 describe('foundation: photos dropped into the panel arrive in iCloud as JPEGs', () => {
   const env = useStandinWithExtension(EXTENSION_DIR);
@@ -60,7 +60,7 @@ describe('foundation: photos dropped into the panel arrive in iCloud as JPEGs', 
 
     // The page never showed its "unsupported format" toast: everything it got was JPEG.
     assert.deepEqual(await app.evaluate(() => window.__photoliftTestToasts), []);
-    assert.equal((await summary(panel)).state, 'done');
+    await waitForSummary(panel, (s) => s.state === 'done', 10_000); // once storage holds it too
     await page.close();
   });
 });

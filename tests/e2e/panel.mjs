@@ -11,6 +11,8 @@ export async function panelFrame(page, { timeout = 15_000 } = {}) {
 
 /** A summary predicate: `total` files, every one of them finished (uploaded, skipped or failed). */
 export const settled = (total) => (s) => s.total === total && s.uploaded + s.skipped + s.failed === total;
+/** Settled and `done`: what the panel says is in storage too, so the tab may close now. */
+export const finished = (total) => (s) => settled(total)(s) && s.state === 'done';
 
 export async function summary(panel) {
   return panel.locator('[data-testid=photolift-summary]').evaluate((el) => ({

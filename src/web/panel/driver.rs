@@ -5,7 +5,7 @@
 use super::conversions::{logged, now_ms, Conversions};
 use super::event::{Action, Event, Picked, Sender};
 use super::handles;
-use super::news::NewsShell;
+use super::news::{NewsShell, StorageNow};
 use super::page_session::{PageSaid, PageSession};
 use super::present;
 use super::resume;
@@ -403,12 +403,16 @@ impl Driver {
             &self.plan,
             &mut self.page,
             self.settings.upload_duplicates,
+            self.journal.writes_pending > 0,
         )?;
         if let Some(offer) = &self.resume_offer {
             self.view.set_resume_offer(Some(offer))?;
         }
-        let storage_failed = self.journal.storage_error.is_some();
-        self.news.show(&self.plan, &self.page, storage_failed);
+        let storage = StorageNow {
+            saving: self.journal.writes_pending > 0,
+            failed: self.journal.storage_error.is_some(),
+        };
+        self.news.show(&self.plan, &self.page, storage);
         Ok(())
     }
 }

@@ -28,6 +28,15 @@ pub struct NewsShell {
     outbox: Rc<RefCell<Outbox>>,
 }
 
+/// Where the panel's records stand in storage, as the news tells it.
+#[derive(Debug, Clone, Copy)]
+pub struct StorageNow {
+    /// Writes on their way: a finished upload is not "done" until they land.
+    pub saving: bool,
+    /// Storage refused a write; the queue waits for the user.
+    pub failed: bool,
+}
+
 #[derive(Default)]
 struct Outbox {
     queue: VecDeque<ToBackground>,
@@ -43,9 +52,9 @@ impl NewsShell {
     }
 
     /// Tells the news what the panel shows now.
-    pub fn show(&mut self, plan: &UploadPlan, page: &PageSession, storage_failed: bool) {
+    pub fn show(&mut self, plan: &UploadPlan, page: &PageSession, storage: StorageNow) {
         let s = plan.summary();
-        let state = panel_state(plan, page);
+        let state = panel_state(plan, page, storage.saving);
         let cancelled = if state == crate::panel_model::PanelState::Done {
             plan.files()
                 .filter(|f| {
@@ -60,7 +69,7 @@ impl NewsShell {
         };
         let waits_for = if page.changed().is_some() {
             Some(Wait::PageChanged)
-        } else if storage_failed {
+        } else if storage.failed {
             Some(Wait::StorageFailed)
         } else {
             match page.status() {

@@ -40,13 +40,13 @@ pub fn rows(
     view.flush()
 }
 
-/// The panel's state as the test contract names it.
-pub fn panel_state(plan: &UploadPlan, page: &PageSession) -> PanelState {
+/// The panel's state as the test contract names it (`saving`: journal writes not yet landed).
+pub fn panel_state(plan: &UploadPlan, page: &PageSession, saving: bool) -> PanelState {
     let s = plan.summary();
     let waiting_for_page = s.state == PlanState::Running
         && (s.ready + s.uploading) > 0
         && !page.takes_batches(now_ms());
-    PanelState::of(s.state, page.changed().is_some(), waiting_for_page)
+    PanelState::of(s.state, page.changed().is_some(), waiting_for_page, saving)
 }
 
 fn minutes_left(ms: u64) -> String {
@@ -64,9 +64,15 @@ pub fn summary(
     plan: &UploadPlan,
     page: &mut PageSession,
     upload_duplicates: bool,
+    saving: bool,
 ) -> Result<(), JsValue> {
     let s = plan.summary();
-    let state = panel_state(plan, page);
+    if saving && s.state == PlanState::Done {
+        // The summary keeps its last picture until the last records are in storage, then shows
+        // the settled counts and "done" at once (as the test contract's readers expect them).
+        return Ok(());
+    }
+    let state = panel_state(plan, page, saving);
     let line = text(
         "summary_line",
         &[
