@@ -74,7 +74,7 @@
     // The panel says when the pointer comes and goes (PointerOver); a leave lost on the way is
     // mended by the next move over the page.
     document.addEventListener('mouseover', (event) => {
-      if (pointerInside && event.target !== iframe) { pointerInside = false; avoidPageProgress(); }
+      if (pointerInside && event.target !== iframe) setPointerInside(false);
     }, true);
     chrome.storage.local.get(LAYOUT_KEY).then((stored) => {
       const saved = stored?.[LAYOUT_KEY];
@@ -189,6 +189,13 @@
     });
   }
 
+  /** The pointer came over the panel (it keeps still, `data-pointer=inside`) or left it. */
+  function setPointerInside(inside) {
+    pointerInside = inside;
+    if (iframe) iframe.dataset.pointer = inside ? 'inside' : 'outside';
+    if (!inside) avoidPageProgress();
+  }
+
   function avoidPageProgress() {
     const rect = site.uploadProgressRect(document);
     const same = (a, b) => (!a && !b) || (a && b && ['left', 'top', 'width', 'height'].every((k) => Math.abs(a[k] - b[k]) < 1));
@@ -255,8 +262,7 @@
     [P.ToPage.RESIZE_PANEL]: (message) => resizePanel(message),
     [P.ToPage.DOCK_PANEL]: () => dockPanel(),
     [P.ToPage.POINTER_OVER]: (message) => {
-      pointerInside = Boolean(message.inside);
-      if (!pointerInside) avoidPageProgress();
+      setPointerInside(Boolean(message.inside));
     },
   };
 

@@ -307,6 +307,15 @@ class FirefoxLocator {
    * really under it (the panel may have moved between measuring and moving; under the pointer it
    * keeps still).
    */
+  /** As Playwright hovers: the pointer goes to the element's clickable point. */
+  async hover({ timeout = 30_000 } = {}) {
+    const frame = await this.frameOf(timeout);
+    const handle = await frame.waitForSelector(this.selector, { visible: true, timeout });
+    await handle.scrollIntoViewIfNeeded();
+    const { x, y } = await handle.clickablePoint();
+    await frame.page().mouse.move(x, y);
+  }
+
   async click({ timeout = 30_000 } = {}) {
     const frame = await this.frameOf(timeout);
     const handle = await frame.waitForSelector(this.selector, { visible: true, timeout });

@@ -11,6 +11,22 @@ export async function panelFrame(page, { timeout = 15_000 } = {}) {
 
 /** A summary predicate: `total` files, every one of them finished (uploaded, skipped or failed). */
 export const settled = (total) => (s) => s.total === total && s.uploaded + s.skipped + s.failed === total;
+/**
+ * Clicks a control of the panel as a person does: the pointer comes to rest on it, and the press
+ * comes once the content script knows (the iframe's `data-pointer=inside`). Until then the frame
+ * may step aside from the page's upload progress, which appears as uploads start: a press sent
+ * to where the control was a moment before lands on the page instead.
+ */
+export async function clickInPanel(page, control) {
+  const deadline = Date.now() + 15_000;
+  // Each pass points at where the control is now; the frame keeps still once the pointer is on it.
+  while (!(await control.hover().then(() => control.evaluate((el) => el.matches(':hover'))))) {
+    if (Date.now() > deadline) throw new Error('the pointer never came to rest on the control');
+  }
+  await page.locator('iframe#photolift-panel[data-pointer=inside]').waitFor({ state: 'attached', timeout: 5_000 });
+  await control.click();
+}
+
 /** Settled and `done`: what the panel says is in storage too, so the tab may close now. */
 export const finished = (total) => (s) => settled(total)(s) && s.state === 'done';
 

@@ -13,7 +13,7 @@ import {
 } from './bulk-fixtures.mjs';
 import { EXTENSION_DIR, KEEPS_DROPPED_HANDLES, tempDir } from './fixtures.mjs';
 import { appFrame, launch, useFreshBrowserPerTest } from './harness.mjs';
-import { dropOnPanel, finished, panelFrame, settled, waitForSummary } from './panel.mjs';
+import { clickInPanel, dropOnPanel, finished, panelFrame, settled, waitForSummary } from './panel.mjs';
 
 describe('resuming an interrupted upload', () => {
   const env = useFreshBrowserPerTest(EXTENSION_DIR, {
@@ -124,7 +124,7 @@ describe('resuming an interrupted upload', () => {
         await waitUntil(async () => (await offer.textContent()).includes('Archive 2019'), { timeout: 10_000, what: 'the offer names the folder' });
         assert.equal(env.standin.state.received.length, atRestart, 'nothing goes up before the files are back');
         const chooser = again.waitForEvent('filechooser');
-        await resumed.locator('[data-action=resume-pick-folder]').click();
+        await clickInPanel(again, resumed.locator('[data-action=resume-pick-folder]'));
         await (await chooser).setFiles(folder.root);
         const done = await waitForSummary(resumed, settled(150), 100_000);
         assert.deepEqual({ ...done, state: undefined }, { total: 150, uploaded: 150, skipped: 0, failed: 0, state: undefined });
@@ -193,7 +193,7 @@ describe('resuming an interrupted upload', () => {
     // New photos first, then the user gives up on the interrupted rest.
     await resumed.locator('input[data-testid=photolift-files]').setInputFiles(later.paths);
     await waitForSummary(resumed, (s) => s.total === 65, 10_000);
-    await resumed.locator('[data-action=resume-discard]').click();
+    await clickInPanel(page, resumed.locator('[data-action=resume-discard]'));
     await offer.waitFor({ state: 'hidden', timeout: 5_000 });
 
     const done = await waitForSummary(resumed, settled(65), 60_000);

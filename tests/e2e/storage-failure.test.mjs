@@ -10,7 +10,7 @@ import {
 } from './bulk-fixtures.mjs';
 import { EXTENSION_DIR } from './fixtures.mjs';
 import { useFreshBrowserPerTest } from './harness.mjs';
-import { settled, summary, waitForSummary } from './panel.mjs';
+import { clickInPanel, settled, summary, waitForSummary } from './panel.mjs';
 
 describe('a storage write that fails', () => {
   const env = useFreshBrowserPerTest(EXTENSION_DIR, {
@@ -19,7 +19,7 @@ describe('a storage write that fails', () => {
 
   it('pauses the queue with a plain message; after Resume every upload is remembered', { timeout: 90_000 }, async () => {
     const folder = makeMixedFolder(join(env.fixtures.dir, 'Full disk'), 6, { prefix: 'FULL_' });
-    const { panel } = await env.openPanel();
+    const { page, panel } = await env.openPanel();
     // The browser's own refusal when the disk is full.
     await panel.evaluate(() => {
       const area = chrome.storage.local;
@@ -39,7 +39,7 @@ describe('a storage write that fails', () => {
     assert.ok(env.standin.state.received.length <= still.uploaded + TEST_SETTINGS.batchSize);
 
     await panel.evaluate(() => window.__restoreStorage());
-    await panel.locator('[data-action=resume]').click();
+    await clickInPanel(page, panel.locator('[data-action=resume]'));
     const done = await waitForSummary(panel, settled(6), 60_000);
     assert.equal(done.uploaded, 6);
     assertServerHolds(env.standin, { names: folder.uploadedNames });

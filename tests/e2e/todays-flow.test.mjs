@@ -16,7 +16,7 @@ import {
 } from './bulk-fixtures.mjs';
 import { CORPUS, EXTENSION_DIR, identify, magick } from './fixtures.mjs';
 import { appFrame, useStandinWithExtension } from './harness.mjs';
-import { panelFrame, rows, settled, summary, waitForSummary } from './panel.mjs';
+import { clickInPanel, panelFrame, rows, settled, summary, waitForSummary } from './panel.mjs';
 
 // Each localised page's Download button, the trap beside Upload once a photo is selected.
 const DOWNLOAD_LABELS = { 'en-us': 'Download', 'zh-cn': '下载', 'de-de': 'Herunterladen', 'fr-fr': 'Télécharger', 'ja-jp': 'ダウンロード' };
@@ -216,7 +216,7 @@ describe("iCloud Photos as it uploads today", () => {
     assert.equal(env.standin.state.received.length, 3);
 
     // The toolbar button (its code, run in the service worker) focuses this tab and shows the panel.
-    await panel.locator('button.hide').click();
+    await clickInPanel(page, panel.locator('button.hide'));
     await waitUntil(async () => (await page.locator('iframe#photolift-panel').getAttribute('data-expanded')) === 'false', { what: 'collapsed' });
     const tabs = env.browser.context.pages().length;
     const worker = await extensionWorker(env.browser.context);
