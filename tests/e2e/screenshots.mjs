@@ -8,7 +8,7 @@ import { PHOTOS_URL, startStandin } from '../standin/server.mjs';
 import { TEST_SETTINGS, configurePanel, corruptCopies, makeMixedFolder, waitUntil } from './bulk-fixtures.mjs';
 import { EXTENSION_DIR, tempDir } from './fixtures.mjs';
 import { appFrame, launch } from './harness.mjs';
-import { panelFrame, summary, waitForSummary } from './panel.mjs';
+import { clickInPanel, panelFrame, summary, waitForSummary } from './panel.mjs';
 
 const WIDE = { width: 1280, height: 800 };
 const NARROW = { width: 720, height: 800 };
@@ -64,7 +64,7 @@ async function inEnglish({ standin, fixtures, dir, shots }) {
     await take(page, dir, shots, 'narrow');
     await page.setViewportSize(WIDE);
 
-    await collapse(panel);
+    await collapse(page, panel);
     await take(page, dir, shots, 'collapsed');
   } finally {
     await browser.close();
@@ -96,9 +96,9 @@ async function openPanel(context, viewport) {
   return { page, panel };
 }
 
-async function collapse(panel) {
+async function collapse(page, panel) {
   const before = (await summary(panel)).state;
-  await panel.locator('[data-testid=photolift-toggle]').click();
+  await clickInPanel(page, panel.locator('[data-testid=photolift-toggle]'));
   await waitUntil(async () => (await panel.locator('.panel').getAttribute('data-expanded')) === 'false', {
     timeout: 5000, what: 'the panel collapsed',
   });
