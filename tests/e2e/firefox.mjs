@@ -302,29 +302,35 @@ class FirefoxLocator {
   async textContent() { return (await this.element()).evaluate((el) => el.textContent); }
   async boundingBox() { return (await this.element()).boundingBox(); }
 
+  /** The element, visible, and the pointer moved to its clickable point as it is now. */
+  async pointAt(timeout) {
+    const frame = await this.frameOf(timeout);
+    const handle = await frame.waitForSelector(this.selector, { visible: true, timeout });
+    const pointAtIt = async () => {
+      await handle.scrollIntoViewIfNeeded();
+      const { x, y } = await handle.clickablePoint();
+      await frame.page().mouse.move(x, y);
+    };
+    await pointAtIt();
+    return { handle, mouse: frame.page().mouse, pointAtIt };
+  }
+
+  /** As Playwright hovers: the pointer goes to the element's clickable point. */
+  async hover({ timeout = 30_000 } = {}) {
+    await this.pointAt(timeout);
+  }
+
   /**
    * As Playwright clicks: the pointer goes to the element, and presses only once the element is
    * really under it (the panel may have moved between measuring and moving; under the pointer it
    * keeps still).
    */
-  /** As Playwright hovers: the pointer goes to the element's clickable point. */
-  async hover({ timeout = 30_000 } = {}) {
-    const frame = await this.frameOf(timeout);
-    const handle = await frame.waitForSelector(this.selector, { visible: true, timeout });
-    await handle.scrollIntoViewIfNeeded();
-    const { x, y } = await handle.clickablePoint();
-    await frame.page().mouse.move(x, y);
-  }
-
   async click({ timeout = 30_000 } = {}) {
-    const frame = await this.frameOf(timeout);
-    const handle = await frame.waitForSelector(this.selector, { visible: true, timeout });
-    const mouse = frame.page().mouse;
+    const { handle, mouse, pointAtIt } = await this.pointAt(timeout);
     await poll(async () => {
-      await handle.scrollIntoViewIfNeeded();
-      const { x, y } = await handle.clickablePoint();
-      await mouse.move(x, y);
-      return (await handle.evaluate((el) => el.matches(':hover'))) ? true : undefined;
+      if (await handle.evaluate((el) => el.matches(':hover'))) return true;
+      await pointAtIt();
+      return undefined;
     }, { timeout, what: `the pointer over ${this.selector}` });
     await mouse.down();
     await mouse.up();

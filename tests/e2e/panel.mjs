@@ -1,6 +1,8 @@
 // Reading the photolift panel through its test contract (README, "The panel's test contract"): iframe#photolift-panel,
 // input[data-testid=photolift-files], [data-testid=photolift-file] rows, [data-testid=photolift-summary].
 
+import { waitUntil } from './bulk-fixtures.mjs';
+
 /** The panel's frame inside the Photos page, once the panel has rendered. */
 export async function panelFrame(page, { timeout = 15_000 } = {}) {
   const handle = await page.waitForSelector('iframe#photolift-panel', { state: 'attached', timeout });
@@ -11,6 +13,9 @@ export async function panelFrame(page, { timeout = 15_000 } = {}) {
 
 /** A summary predicate: `total` files, every one of them finished (uploaded, skipped or failed). */
 export const settled = (total) => (s) => s.total === total && s.uploaded + s.skipped + s.failed === total;
+/** Settled and `done`: what the panel says is in storage too, so the tab may close now. */
+export const finished = (total) => (s) => settled(total)(s) && s.state === 'done';
+
 /**
  * Clicks a control of the panel as a person does: the pointer comes to rest on it, and the press
  * comes once the content script knows (the iframe's `data-pointer=inside`). Until then the frame
@@ -18,17 +23,14 @@ export const settled = (total) => (s) => s.total === total && s.uploaded + s.ski
  * to where the control was a moment before lands on the page instead.
  */
 export async function clickInPanel(page, control) {
-  const deadline = Date.now() + 15_000;
   // Each pass points at where the control is now; the frame keeps still once the pointer is on it.
-  while (!(await control.hover().then(() => control.evaluate((el) => el.matches(':hover'))))) {
-    if (Date.now() > deadline) throw new Error('the pointer never came to rest on the control');
-  }
+  await waitUntil(async () => {
+    await control.hover();
+    return control.evaluate((el) => el.matches(':hover'));
+  }, { timeout: 15_000, interval: 0, what: 'the pointer at rest on the control' });
   await page.locator('iframe#photolift-panel[data-pointer=inside]').waitFor({ state: 'attached', timeout: 5_000 });
   await control.click();
 }
-
-/** Settled and `done`: what the panel says is in storage too, so the tab may close now. */
-export const finished = (total) => (s) => settled(total)(s) && s.state === 'done';
 
 export async function summary(panel) {
   return panel.locator('[data-testid=photolift-summary]').evaluate((el) => ({

@@ -390,6 +390,10 @@ impl Driver {
     }
 
     fn render(&mut self) -> Result<(), JsValue> {
+        let storage = StorageNow {
+            saving: self.journal.writes_pending > 0,
+            failed: self.journal.storage_error.is_some(),
+        };
         let changed = self.plan.take_changes();
         present::rows(
             &mut self.view,
@@ -403,15 +407,11 @@ impl Driver {
             &self.plan,
             &mut self.page,
             self.settings.upload_duplicates,
-            self.journal.writes_pending > 0,
+            storage.saving,
         )?;
         if let Some(offer) = &self.resume_offer {
             self.view.set_resume_offer(Some(offer))?;
         }
-        let storage = StorageNow {
-            saving: self.journal.writes_pending > 0,
-            failed: self.journal.storage_error.is_some(),
-        };
         self.news.show(&self.plan, &self.page, storage);
         Ok(())
     }
