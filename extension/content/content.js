@@ -44,6 +44,10 @@
       browser: navigator.userAgent,
     }),
   });
+  // A reload or a navigation ends the page's requests: what that seems to say of the files is not
+  // a verdict (see the tracker's LEAVING_HOLD_MS).
+  window.addEventListener('beforeunload', () => tracker.leaving());
+  window.addEventListener('pagehide', (event) => { if (!event.persisted) tracker.gone(); });
 
   // The tab may show the iCloud home page first and reach Photos by an in-page URL change.
   const waitForPhotos = setInterval(() => {

@@ -17,6 +17,13 @@ globalThis.PhotoliftUploadTracker = (() => {
   const ACTIVITY_EVERY_MS = 5_000;
   // Requests kept for the diagnostics report.
   const REPORT_REQUESTS = 40;
+  // Once the page said it is about to be left (beforeunload), the browser may end its requests
+  // without an answer before the page is gone (Firefox does, measured: the putAsset in flight ended
+  // 10–50 ms after beforeunload, with no status, 40–300 ms before pagehide). Such an ending says
+  // nothing of the files, and told as a failure it would let the panel start the next batch while
+  // this one may have arrived. So it waits: dropped when the page goes, counted after all if the
+  // page is still here this long after (the leaving was cancelled, or was a download).
+  const LEAVING_HOLD_MS = 10_000;
 
   /**
    * @param {{site: object, protocol: object, send(type: string, fields: object): void,
@@ -34,6 +41,9 @@ globalThis.PhotoliftUploadTracker = (() => {
     let batch = null; // {batch, handedAt, lastActivity, recognised, activitySentAt}
     let inFlight = 0; // recognised upload requests started and not ended
     let changed = false;
+    let leavingSince = null; // when the page said it is about to be left (see LEAVING_HOLD_MS)
+    let left = false; // the page is gone: nothing more is told
+    const held = []; // [frame, message] of requests that ended without an answer while leaving
 
     const keyOf = (name, lastModified) => `${name}|${Number(lastModified)}`;
 
@@ -151,10 +161,15 @@ globalThis.PhotoliftUploadTracker = (() => {
       for (const entry of tracked.entries) send(P.FromPage.FILE_PROGRESS, { id: entry.id, loaded, total });
     }
 
-    function ended(frame, { request, status, text }) {
+    function ended(frame, message) {
+      const { request, status, text } = message;
       const id = `${frame}:${request}`;
       const tracked = requests.get(id);
-      if (!tracked) return;
+      if (!tracked || left) return;
+      if (leavingSince !== null && !status) {
+        held.push([frame, message]);
+        return;
+      }
       requests.delete(id);
       tracked.record.status = status;
       if (!tracked.kind || changed) return;
@@ -265,8 +280,23 @@ globalThis.PhotoliftUploadTracker = (() => {
       }
     }
 
+    // The page is about to be left (beforeunload), and then gone (pagehide, not kept in the
+    // back-forward cache).
+    function leaving() {
+      leavingSince = now();
+    }
+
+    function gone() {
+      left = true;
+      held.length = 0;
+    }
+
     function tick() {
-      if (!batch || changed) return;
+      if (leavingSince !== null && now() - leavingSince >= LEAVING_HOLD_MS) {
+        leavingSince = null;
+        for (const [frame, message] of held.splice(0)) ended(frame, message);
+      }
+      if (!batch || changed || left) return;
       const waiting = [...pending.values()].filter((entry) => entry.batch === batch.batch);
       if (!waiting.length) return;
       const at = now();
@@ -281,11 +311,11 @@ globalThis.PhotoliftUploadTracker = (() => {
     }
 
     return {
-      handed, observe, tick, abandon, pageChanged,
+      handed, observe, tick, abandon, pageChanged, leaving, gone,
       get hasChanged() { return changed; },
       get pendingCount() { return pending.size; },
     };
   }
 
-  return { create, UNRECOGNISED_AFTER_MS, QUIET_AFTER_MS };
+  return { create, UNRECOGNISED_AFTER_MS, QUIET_AFTER_MS, LEAVING_HOLD_MS };
 })();

@@ -209,6 +209,50 @@ describe('never started counts from the last activity, not the hand-over', () =>
   });
 });
 
+describe('a page being left (reload, navigation)', () => {
+  // Today's flow up to the registration, whose request is still open.
+  function upToRegistration(handed) {
+    tracker.handed(1, handed);
+    const assets = Object.fromEntries(handed.map((f, i) => [`U${i}`, f.size]));
+    request('POST', `${API}/createUploadUrl${QUERY}`, json({ assets }))
+      .end(200, JSON.stringify({ uploadUrls: Object.fromEntries(handed.map((f, i) => [`U${i}`, `${CONTENT}?uuid=U${i}`])) }));
+    handed.forEach((f, i) => request('POST', `${CONTENT}?uuid=U${i}`, fileBody(f)).end(200));
+    return request('POST', `${API}/putAsset${QUERY}`, json({
+      files: handed.map((f) => ({ fileName: f.name, lastModDate: f.lastModified })),
+    }));
+  }
+
+  test('a registration ended without an answer as the page goes is no failure: the files stay in flight', () => {
+    const register = upToRegistration(files([1, 'a.jpg', 100], [2, 'b.jpg', 200]));
+    tracker.leaving();
+    register.end(0);
+    assert.deepEqual(results(), []);
+    tracker.gone();
+    clock += 10 * Tracker.QUIET_AFTER_MS;
+    tracker.tick();
+    assert.deepEqual(results(), [], 'nothing is told once the page is gone');
+  });
+
+  test('a page still here after the hold was not left: the ending counts after all', () => {
+    const register = upToRegistration(files([1, 'a.jpg', 100], [2, 'b.jpg', 200]));
+    tracker.leaving();
+    register.end(0);
+    clock += Tracker.LEAVING_HOLD_MS - 1;
+    tracker.tick();
+    assert.deepEqual(results(), []);
+    clock += 1;
+    tracker.tick();
+    assert.deepEqual(results().map((r) => [r.id, r.outcome]), [[1, 'failed'], [2, 'failed']]);
+  });
+
+  test('an answer that arrives while the page is being left counts at once', () => {
+    const register = upToRegistration(files([1, 'a.jpg', 100]));
+    tracker.leaving();
+    register.end(200, JSON.stringify([{ uploadJobId: 'J', response: { status: 200 } }]));
+    assert.deepEqual(results().map((r) => [r.id, r.outcome]), [[1, 'uploaded']]);
+  });
+});
+
 describe('the withdrawn single-POST flow', () => {
   test('200 uploaded, 409 already there, 503 failed; 410 means the page is out of date', () => {
     const handed = files([1, 'a.jpg', 100], [2, 'b.jpg', 200], [3, 'c.jpg', 300], [4, 'd.jpg', 400]);

@@ -60,6 +60,11 @@ struct Journal {
 }
 
 impl Journal {
+    /// Whether storage holds everything the journal was told: no write on its way, none refused.
+    fn all_landed(&self) -> bool {
+        self.writes_pending == 0 && self.unwritten.is_empty() && self.storage_error.is_none()
+    }
+
     /// Writes what the plan recorded to the journal, and uploads to the memory (in the same
     /// storage write); drops the journal once the upload it describes is over.
     fn persist(&mut self, plan: &mut UploadPlan) {
@@ -378,15 +383,17 @@ impl Driver {
     /// Starts what can start: conversions on idle workers, and the next batch when the page is ready.
     fn pump(&mut self) -> Result<(), JsValue> {
         self.conversions.start(&mut self.plan, &self.settings)?;
-        if self.journal.writes_pending > 0 {
-            // The next batch goes once what the journal says of the last one is in storage.
+        if !self.journal.all_landed() {
+            // A batch goes to the page once what the journal says of it, and of the last one, is
+            // in storage.
             return Ok(());
         }
+        self.page
+            .hand_over_recorded(&mut self.plan, &self.conversions)?;
         let journal = &mut self.journal;
         self.page
-            .send_next_batch(&mut self.plan, &self.conversions, |plan| {
-                journal.persist(plan)
-            })
+            .take_next_batch(&mut self.plan, |plan| journal.persist(plan));
+        Ok(())
     }
 
     fn render(&mut self) -> Result<(), JsValue> {

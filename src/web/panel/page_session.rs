@@ -4,7 +4,7 @@
 
 use super::conversions::{logged, now_ms, Conversions, OutputBytes};
 use crate::protocol::{BatchFile, Diagnostics, FromPage, PageOutcome, PageStatus, ToPage};
-use crate::queue::{BatchNames, FileId, PageAnswer, Reason, UploadPlan};
+use crate::queue::{BatchNames, FileId, FileState, PageAnswer, Reason, UploadPlan};
 use crate::web::i18n::text;
 use crate::web::page_link::PageLink;
 use std::collections::HashMap;
@@ -37,6 +37,9 @@ pub struct PageSession {
     /// No batch goes to the page before this time (see SESSION_HOLD_MS).
     hold_batches_until: u64,
     batches_sent: u32,
+    /// A batch taken from the plan whose record in the journal is on its way to storage; the page
+    /// gets it once the record has landed.
+    recorded: Option<Vec<FileId>>,
     title: String,
     /// Upload progress (0.0–1.0) of the files the page is uploading.
     pub progress: HashMap<FileId, f64>,
@@ -50,6 +53,7 @@ impl PageSession {
             changed: None,
             hold_batches_until: 0,
             batches_sent: 0,
+            recorded: None,
             title: String::new(),
             progress: HashMap::new(),
         }
@@ -198,27 +202,48 @@ impl PageSession {
         conversions.release_if_final(plan, id);
     }
 
-    /// Hands the plan's next batch to the page when it takes one. `persist` runs first: the journal
-    /// must say "handed to the page" before the page has the files.
-    pub fn send_next_batch(
+    /// Takes the plan's next batch when the page takes one, and has `persist` write what the
+    /// journal says of it ("handed to the page"). The page gets the files from
+    /// `hand_over_recorded`, once that write has landed: a reload loses a write still on its way,
+    /// and a batch the journal never heard of would be called "waiting" (or "cancelled") while it
+    /// may be in iCloud Photos.
+    pub fn take_next_batch(
+        &mut self,
+        plan: &mut UploadPlan,
+        persist: impl FnOnce(&mut UploadPlan),
+    ) {
+        let now = now_ms();
+        if self.recorded.is_some() || !self.takes_batches(now) {
+            return;
+        }
+        if let Some(ids) = plan.next_batch(now) {
+            persist(plan);
+            self.recorded = Some(ids);
+        }
+    }
+
+    /// Hands the batch `take_next_batch` took to the page. Call only once storage holds every
+    /// journal write sent so far.
+    pub fn hand_over_recorded(
         &mut self,
         plan: &mut UploadPlan,
         conversions: &Conversions,
-        persist: impl FnOnce(&mut UploadPlan),
     ) -> Result<(), JsValue> {
-        let now = now_ms();
-        if !self.takes_batches(now) {
+        if !self.takes_batches(now_ms()) {
             return Ok(());
         }
-        let Some(ids) = plan.next_batch(now) else {
+        let Some(ids) = self.recorded.take() else {
             return Ok(());
         };
-        persist(plan);
-        self.batches_sent += 1;
         let mut files: Vec<BatchFile> = Vec::with_capacity(ids.len());
         let mut payloads: Vec<JsValue> = Vec::with_capacity(ids.len());
         let mut names_in_batch = BatchNames::default();
         for id in ids {
+            // A file that left the batch while its record was written (timed out, cancelled)
+            // stays here.
+            if plan.file(id).map(|file| file.state) != Some(FileState::Uploading) {
+                continue;
+            }
             let (Some(output), Some(original)) =
                 (conversions.outputs.get(&id), conversions.originals.get(&id))
             else {
@@ -240,6 +265,10 @@ impl PageSession {
                 OutputBytes::Original(file) => file.clone().into(),
             });
         }
+        if files.is_empty() {
+            return Ok(());
+        }
+        self.batches_sent += 1;
         let batch = self.batches_sent;
         crate::web::trace::mark("batch", batch);
         self.link
