@@ -27,18 +27,46 @@ const SIG_PATTERN: [[u8; 16]; 4] = [
     [2; 16],
 ];
 
-/// Every position shares one context under `transform_skip_context_enabled_flag`.
-const SIG_FLAT: [u8; 16] = [0; 16];
+/// Raster position `(yP << 2) | xP` of each scan position in a 4×4 sub-block, by `scanIdx`
+/// (diagonal, horizontal, vertical): `scan_order(2, scan)` as a constant.
+const SCAN_4X4: [[u8; 16]; 3] = [
+    [0, 4, 1, 8, 5, 2, 12, 9, 6, 3, 13, 10, 7, 14, 11, 15],
+    [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15],
+    [0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15],
+];
+
+/// photolift: `SIG_PATTERN` (0..=3), `SIG_MAP_4X4` (4) and a flat table (5) by scan position
+/// instead of raster position, per `scanIdx`: one lookup per `sig_coeff_flag`.
+const SIG_BY_SCAN: [[[u8; 16]; 6]; 3] = {
+    let mut t = [[[0; 16]; 6]; 3];
+    let mut s = 0;
+    while s < 3 {
+        let mut n = 0;
+        while n < 16 {
+            let raster = SCAN_4X4[s][n] as usize;
+            let mut p = 0;
+            while p < 4 {
+                t[s][p][n] = SIG_PATTERN[p][raster];
+                p += 1;
+            }
+            t[s][4][n] = SIG_MAP_4X4[raster];
+            n += 1;
+        }
+        s += 1;
+    }
+    t
+};
 
 /// `sig_coeff_flag` context derivation of one sub-block (clause 9.3.4.2.5).
 ///
 /// Everything fixed across the coefficients of the sub-block is settled once here, leaving one
 /// table lookup per coefficient.
 struct SigCtx {
+    /// Context index of scan position `n` is `base + table[n]`, for `n > 0`.
     table: &'static [u8; 16],
-    add: usize,
-    /// Context of the DC coefficient, where it does not follow the table.
-    dc: Option<usize>,
+    base: usize,
+    /// Context index of scan position 0 (the DC when the sub-block is the first).
+    dc: usize,
 }
 
 impl SigCtx {
@@ -47,49 +75,37 @@ impl SigCtx {
         luma: bool,
         xs: usize,
         ys: usize,
-        prev_csbf: u8,
+        prev_csbf: usize,
         scan: ScanType,
         ts_ctx: bool,
     ) -> Self {
+        let tables = &SIG_BY_SCAN[scan as usize];
         let chroma = if luma { 0 } else { 27 };
-        if ts_ctx {
-            return Self {
-                table: &SIG_FLAT,
-                add: if luma { 42 } else { 43 },
-                dc: None,
-            };
-        }
-        if log2_size == 2 {
-            return Self {
-                table: &SIG_MAP_4X4,
-                add: chroma,
-                dc: None,
-            };
-        }
-        let add = if luma {
-            let size = if log2_size == 3 {
-                if scan == ScanType::Diagonal { 9 } else { 15 }
-            } else {
-                21
-            };
-            usize::from(xs + ys > 0) * 3 + size
+        let (table, add) = if ts_ctx {
+            (&tables[5], if luma { 42 } else { 43 })
+        } else if log2_size == 2 {
+            (&tables[4], chroma)
         } else {
-            chroma + if log2_size == 3 { 9 } else { 12 }
+            let add = if luma {
+                let size = if log2_size == 3 {
+                    if scan == ScanType::Diagonal { 9 } else { 15 }
+                } else {
+                    21
+                };
+                usize::from(xs + ys > 0) * 3 + size
+            } else {
+                chroma + if log2_size == 3 { 9 } else { 12 }
+            };
+            (&tables[prev_csbf & 3], add)
         };
-        Self {
-            table: &SIG_PATTERN[usize::from(prev_csbf & 3)],
-            add,
-            dc: if xs + ys == 0 { Some(chroma) } else { None },
-        }
-    }
-
-    /// `ctxInc` of scan position `n`, whose raster index in the sub-block is `raster`.
-    #[inline(always)]
-    fn at(&self, n: usize, raster: usize) -> usize {
-        match self.dc {
-            Some(dc) if n == 0 => dc,
-            _ => usize::from(self.table[raster & 15]) + self.add,
-        }
+        let base = ctx::SIG_COEFF_FLAG + add;
+        // The DC of a block larger than 4×4 has a context of its own.
+        let dc = if !ts_ctx && log2_size > 2 && xs + ys == 0 {
+            ctx::SIG_COEFF_FLAG + chroma
+        } else {
+            base + usize::from(table[0])
+        };
+        Self { table, base, dc }
     }
 }
 
@@ -1265,31 +1281,22 @@ impl Parser<'_, '_> {
         if scan == ScanType::Vertical {
             last.swap(0, 1);
         }
-        let (last_x, last_y) = (last[0] as u8, last[1] as u8);
+        let (last_x, last_y) = (last[0] as usize, last[1] as usize);
 
         let log2_sb = log2_size - 2;
         let sb_scan = scan_order(log2_sb, scan);
-        let pos_scan = scan_order(2, scan);
-        let num_sb = 1usize << (2 * log2_sb);
+        let pos_scan = &SCAN_4X4[scan as usize];
 
-        // Locate the last significant position in scan order.
-        let mut last_sub_block = num_sb - 1;
-        let mut last_scan_pos = 16;
-        loop {
-            if last_scan_pos == 0 {
-                if last_sub_block == 0 {
-                    return Err(Error::Invalid("last significant coefficient not found"));
-                }
-                last_scan_pos = 16;
-                last_sub_block -= 1;
-            }
-            last_scan_pos -= 1;
-            let (xs, ys) = sb_scan[last_sub_block];
-            let (xp, yp) = pos_scan[last_scan_pos];
-            if (xs << 2) + xp == last_x && (ys << 2) + yp == last_y {
-                break;
-            }
-        }
+        // photolift: the last significant position's sub-block and scan position are looked up
+        // directly, not by walking the scan from the end of the block.
+        let last_sub_block = sb_scan
+            .iter()
+            .position(|&(xs, ys)| (usize::from(xs), usize::from(ys)) == (last_x >> 2, last_y >> 2));
+        let last_raster = (((last_y & 3) << 2) | (last_x & 3)) as u8;
+        let last_scan_pos = pos_scan.iter().position(|&r| r == last_raster);
+        let (Some(last_sub_block), Some(last_scan_pos)) = (last_sub_block, last_scan_pos) else {
+            return Err(Error::Invalid("last significant coefficient not found"));
+        };
 
         let sb_width = 1usize << log2_sb;
         let mut coded_sb = [[false; 8]; 8];
@@ -1308,63 +1315,64 @@ impl Parser<'_, '_> {
             2 * usize::from(luma) + usize::from(transform_skip || self.cu_transquant_bypass);
         let ts_ctx = self.sps.range_extension.transform_skip_context_enabled_flag
             && (transform_skip || self.cu_transquant_bypass);
+        let bypass_alignment = self.sps.range_extension.cabac_bypass_alignment_enabled_flag;
         // `greater1Ctx` of the last coded sub-block; starts at 1 so the first sub-block is unaffected.
         let mut greater1_ctx_state: u8 = 1;
 
-        for i in (0..=last_sub_block).rev() {
+        // photolift: the loop works on a copy of the engine (stored back below, also after an
+        // error), the contexts and the coefficients directly, and keeps the block's extent in
+        // locals: the engine's state then stays in registers instead of going to memory after
+        // every bin.
+        let mut local_engine = self.engine.clone();
+        let engine = &mut local_engine;
+        let models = &mut self.ctx.models;
+        let stat_coeff = &mut self.ctx.stat_coeff[sb_type];
+        let coeffs = &mut self.coeffs[..size * size];
+        let (mut cols, mut rows) = (0, 0);
+        let mut result = Ok(transform_skip);
+
+        'sub_blocks: for i in (0..=last_sub_block).rev() {
             let (xs, ys) = sb_scan[i];
             let (xs, ys) = (usize::from(xs), usize::from(ys));
-            let mut infer_sb_dc = false;
-            if i < last_sub_block && i > 0 {
-                let mut csbf_ctx = 0;
-                if xs + 1 < sb_width {
-                    csbf_ctx += usize::from(coded_sb[xs + 1][ys]);
-                }
-                if ys + 1 < sb_width {
-                    csbf_ctx += usize::from(coded_sb[xs][ys + 1]);
-                }
-                let inc = csbf_ctx.min(1) + if luma { 0 } else { 2 };
-                coded_sb[xs][ys] = self.flag(ctx::CODED_SUB_BLOCK_FLAG + inc);
-                infer_sb_dc = true;
+            let right = xs + 1 < sb_width && coded_sb[xs + 1][ys];
+            let below = ys + 1 < sb_width && coded_sb[xs][ys + 1];
+            let coded = if i < last_sub_block && i > 0 {
+                let inc = usize::from(right || below) + if luma { 0 } else { 2 };
+                engine.decode(&mut models[ctx::CODED_SUB_BLOCK_FLAG + inc]) == 1
             } else {
-                coded_sb[xs][ys] = true;
+                true
+            };
+            coded_sb[xs][ys] = coded;
+            if !coded {
+                continue;
             }
 
-            // Significant positions, in decreasing scan position.
+            // Significant positions, in decreasing scan position. Every position is stored,
+            // and only the significant ones are counted, which avoids a branch per bin.
             let mut sig = [0u8; 16];
             let mut n_sig = 0;
-            if i == last_sub_block {
+            let top = if i == last_sub_block {
                 sig[0] = last_scan_pos as u8;
                 n_sig = 1;
-            }
-            if coded_sb[xs][ys] {
-                let prev_csbf = u8::from(xs + 1 < sb_width && coded_sb[xs + 1][ys])
-                    | (u8::from(ys + 1 < sb_width && coded_sb[xs][ys + 1]) << 1);
-                let sig_ctx = SigCtx::new(log2_size, luma, xs, ys, prev_csbf, scan, ts_ctx);
-                let start = if i == last_sub_block {
-                    last_scan_pos as i32 - 1
-                } else {
-                    15
-                };
-                for n in (0..=start).rev() {
-                    let n = n as usize;
-                    let significant = if n > 0 || !infer_sb_dc {
-                        let (xp, yp) = pos_scan[n];
-                        let raster = (usize::from(yp) << 2) | usize::from(xp);
-                        let inc = sig_ctx.at(n, raster);
-                        let s = self.flag(ctx::SIG_COEFF_FLAG + inc);
-                        if s {
-                            infer_sb_dc = false;
-                        }
-                        s
-                    } else {
-                        // DC of a coded sub-block with no other significant coefficient.
-                        true
-                    };
-                    if significant {
-                        sig[n_sig] = n as u8;
-                        n_sig += 1;
-                    }
+                last_scan_pos
+            } else {
+                16
+            };
+            let prev_csbf = usize::from(right) | (usize::from(below) << 1);
+            let sig_ctx = SigCtx::new(log2_size, luma, xs, ys, prev_csbf, scan, ts_ctx);
+            if top > 0 {
+                let sig_models = &mut models[sig_ctx.base..][..16];
+                for n in (1..top).rev() {
+                    let bin = engine.decode(&mut sig_models[usize::from(sig_ctx.table[n])]);
+                    sig[n_sig] = n as u8;
+                    n_sig += usize::from(bin);
+                }
+                // The DC of a coded sub-block (not the first or last) with no other
+                // significant coefficient is inferred.
+                let inferred = i < last_sub_block && i > 0 && n_sig == 0;
+                if inferred || engine.decode(&mut models[sig_ctx.dc]) == 1 {
+                    sig[n_sig] = 0;
+                    n_sig += 1;
                 }
             }
             if n_sig == 0 {
@@ -1377,14 +1385,13 @@ impl Parser<'_, '_> {
                 ctx_set += 1;
             }
             greater1_ctx_state = 1;
-            let mut greater1 = [false; 16];
+            let g1_base = ctx::COEFF_ABS_LEVEL_GREATER1_FLAG + ctx_set * 4 + if luma { 0 } else { 16 };
+            let mut greater1 = [false; 8];
             let mut first_g1: Option<usize> = None;
             let mut greater1_count = 0u32;
-            for (k, g1) in greater1.iter_mut().enumerate().take(n_sig.min(8)) {
-                let inc = ctx_set * 4
-                    + usize::from(greater1_ctx_state.min(3))
-                    + if luma { 0 } else { 16 };
-                *g1 = self.flag(ctx::COEFF_ABS_LEVEL_GREATER1_FLAG + inc);
+            for (k, g1) in greater1.iter_mut().enumerate().take(n_sig) {
+                let inc = usize::from(greater1_ctx_state.min(3));
+                *g1 = engine.decode(&mut models[g1_base + inc]) == 1;
                 if *g1 {
                     greater1_ctx_state = 0;
                     greater1_count += 1;
@@ -1395,8 +1402,8 @@ impl Parser<'_, '_> {
             }
             let mut greater2 = false;
             if first_g1.is_some() {
-                greater2 = self
-                    .flag(ctx::COEFF_ABS_LEVEL_GREATER2_FLAG + ctx_set + if luma { 0 } else { 4 });
+                let inc = ctx_set + if luma { 0 } else { 4 };
+                greater2 = engine.decode(&mut models[ctx::COEFF_ABS_LEVEL_GREATER2_FLAG + inc]) == 1;
             }
 
             // `escapeDataPresent` of §7.3.8.11: a second greater1 flag, more
@@ -1406,8 +1413,8 @@ impl Parser<'_, '_> {
             // (§9.3.4.3.6). It is evaluated per sub-block, as the reference
             // decoder does.
             let escape_data_present = n_sig > 8 || greater1_count > 1 || greater2;
-            if escape_data_present && self.sps.range_extension.cabac_bypass_alignment_enabled_flag {
-                self.engine.align_bypass();
+            if escape_data_present && bypass_alignment {
+                engine.align_bypass();
             }
 
             let last_sig_pos = usize::from(sig[0]);
@@ -1417,18 +1424,20 @@ impl Parser<'_, '_> {
             // The sign flags come as one run of bypass bins, `sig[0]`'s first, with the hidden
             // one (the lowest position) absent from the end.
             let coded_signs = n_sig - usize::from(sign_hidden);
-            let signs = self.engine.decode_bypass_bits(coded_signs as u32);
+            let signs = engine.decode_bypass_bits(coded_signs as u32);
 
             // coeff_abs_level_remaining and final levels.
             let mut rice: u32 = if persistent_rice {
-                u32::from(self.ctx.stat_coeff[sb_type] / 4)
+                u32::from(*stat_coeff / 4)
             } else {
                 0
             };
             let mut first_remaining = true;
             let mut sum_abs: i64 = 0;
+            let origin = (ys << 2) * size + (xs << 2);
             for k in 0..n_sig {
-                let base = 1 + i32::from(greater1[k]) + i32::from(first_g1 == Some(k) && greater2);
+                let g1 = k < 8 && greater1[k];
+                let base = 1 + i32::from(g1) + i32::from(first_g1 == Some(k) && greater2);
                 let threshold = if k < 8 {
                     if first_g1 == Some(k) { 3 } else { 2 }
                 } else {
@@ -1436,19 +1445,26 @@ impl Parser<'_, '_> {
                 };
                 let mut abs = base;
                 if base == threshold {
-                    let rem = self.coeff_abs_level_remaining(rice)?;
+                    let rem = match coeff_abs_level_remaining(engine, rice) {
+                        Ok(rem) => rem,
+                        Err(e) => {
+                            result = Err(e);
+                            break 'sub_blocks;
+                        }
+                    };
                     if persistent_rice && first_remaining {
-                        let stat = &mut self.ctx.stat_coeff[sb_type];
-                        if rem >= (3 << (*stat / 4)) {
-                            *stat += 1;
-                        } else if 2 * rem < (1 << (*stat / 4)) && *stat > 0 {
-                            *stat -= 1;
+                        if rem >= (3 << (*stat_coeff / 4)) {
+                            *stat_coeff += 1;
+                        } else if 2 * rem < (1 << (*stat_coeff / 4)) && *stat_coeff > 0 {
+                            *stat_coeff -= 1;
                         }
                     }
                     first_remaining = false;
-                    abs = base
-                        .checked_add(rem as i32)
-                        .ok_or(Error::Invalid("coefficient overflow"))?;
+                    let Some(sum) = base.checked_add(rem as i32) else {
+                        result = Err(Error::Invalid("coefficient overflow"));
+                        break 'sub_blocks;
+                    };
+                    abs = sum;
                     if abs > 3 * (1 << rice) {
                         // Capped at 4 unless persistent Rice adaptation is enabled (§9.3.3.11).
                         rice = if persistent_rice {
@@ -1458,9 +1474,8 @@ impl Parser<'_, '_> {
                         };
                     }
                 }
-                let (xp, yp) = pos_scan[usize::from(sig[k])];
-                let xc = (xs << 2) + usize::from(xp);
-                let yc = (ys << 2) + usize::from(yp);
+                let raster = usize::from(pos_scan[usize::from(sig[k])]);
+                let (xp, yp) = (raster & 3, raster >> 2);
                 let mut level = abs;
                 if k < coded_signs && (signs >> (coded_signs - 1 - k)) & 1 != 0 {
                     level = -level;
@@ -1471,34 +1486,37 @@ impl Parser<'_, '_> {
                         level = -level;
                     }
                 }
-                self.coeffs[yc * size + xc] = level;
-                self.coeff_bounds.1 = self.coeff_bounds.1.max(xc + 1);
-                self.coeff_bounds.2 = self.coeff_bounds.2.max(yc + 1);
+                coeffs[origin + yp * size + xp] = level;
+                cols = cols.max((xs << 2) + xp + 1);
+                rows = rows.max((ys << 2) + yp + 1);
             }
         }
-        Ok(transform_skip)
+        self.engine = local_engine;
+        self.coeff_bounds.1 = cols;
+        self.coeff_bounds.2 = rows;
+        result
     }
+}
 
-    /// `coeff_abs_level_remaining` (§9.3.3.11): Rice prefix/suffix, then Exp-Golomb escape.
-    fn coeff_abs_level_remaining(&mut self, rice: u32) -> Result<u32, Error> {
-        let mut prefix = 0;
-        while self.bypass() == 1 {
-            prefix += 1;
-            if prefix > 32 {
-                return Err(Error::Invalid("coeff_abs_level_remaining prefix too long"));
-            }
+/// `coeff_abs_level_remaining` (§9.3.3.11): Rice prefix/suffix, then Exp-Golomb escape.
+fn coeff_abs_level_remaining(engine: &mut ArithmeticDecoder<'_>, rice: u32) -> Result<u32, Error> {
+    let mut prefix = 0;
+    while engine.decode_bypass() == 1 {
+        prefix += 1;
+        if prefix > 32 {
+            return Err(Error::Invalid("coeff_abs_level_remaining prefix too long"));
         }
-        if prefix <= 3 {
-            Ok((prefix << rice) + self.engine.decode_bypass_bits(rice))
-        } else {
-            let n = prefix - 3 + rice;
-            if n > 32 {
-                return Err(Error::Invalid("coeff_abs_level_remaining suffix too long"));
-            }
-            let base = ((1u64 << (prefix - 3)) + 2) << rice;
-            let v = base + u64::from(self.engine.decode_bypass_bits(n));
-            u32::try_from(v).map_err(|_| Error::Invalid("coeff_abs_level_remaining overflow"))
+    }
+    if prefix <= 3 {
+        Ok((prefix << rice) + engine.decode_bypass_bits(rice))
+    } else {
+        let n = prefix - 3 + rice;
+        if n > 32 {
+            return Err(Error::Invalid("coeff_abs_level_remaining suffix too long"));
         }
+        let base = ((1u64 << (prefix - 3)) + 2) << rice;
+        let v = base + u64::from(engine.decode_bypass_bits(n));
+        u32::try_from(v).map_err(|_| Error::Invalid("coeff_abs_level_remaining overflow"))
     }
 }
 
@@ -1524,4 +1542,20 @@ struct TreeCtx {
     luma_modes: [u8; 4],
     chroma_modes: [u8; 4],
     max_depth: u8,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scan_4x4_is_the_4x4_scan_order() {
+        for scan in [ScanType::Diagonal, ScanType::Horizontal, ScanType::Vertical] {
+            let raster: Vec<u8> = scan_order(2, scan)
+                .iter()
+                .map(|&(x, y)| (y << 2) | x)
+                .collect();
+            assert_eq!(raster, SCAN_4X4[scan as usize], "{scan:?}");
+        }
+    }
 }
