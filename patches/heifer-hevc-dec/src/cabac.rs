@@ -43,6 +43,18 @@ pub const TRANS_IDX_LPS: [u8; 64] = [
     33, 33, 34, 34, 35, 35, 35, 36, 36, 36, 37, 37, 37, 38, 38, 63,
 ];
 
+/// photolift: next state after a most probable symbol (`pStateIdx + 1`, at most 62), as a table
+/// so that both transitions are one lookup.
+const TRANS_IDX_MPS: [u8; 64] = {
+    let mut t = [0; 64];
+    let mut i = 0;
+    while i < 64 {
+        t[i] = if i < 62 { i as u8 + 1 } else { 62 };
+        i += 1;
+    }
+    t
+};
+
 /// One context variable: a probability state and the value of the most probable symbol.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct ContextModel {
@@ -151,40 +163,39 @@ impl<'a> ArithmeticDecoder<'a> {
     }
 
     /// Decodes one bin with a context (`DecodeDecision`, §9.3.4.3.2).
+    ///
+    /// photolift: without a branch on the decoded symbol, which is mispredicted often (a
+    /// context's bins are not that predictable): both outcomes are computed and selected.
     #[inline(always)]
     pub fn decode(&mut self, ctx: &mut ContextModel) -> u8 {
         let state = usize::from(ctx.state);
         let lps = u32::from(RANGE_TAB_LPS[state][((self.range >> 6) & 3) as usize]);
-        let range = self.range - lps;
-        let scaled = range << 7;
-        if self.value < scaled {
-            // Most probable symbol: the range loses at most one bit.
-            ctx.state = (ctx.state + 1).min(62);
-            if range < 256 {
-                self.range = range << 1;
-                self.shift_one();
-            } else {
-                self.range = range;
-            }
-            ctx.mps
+        let mps_range = self.range - lps;
+        let scaled = mps_range << 7;
+        let is_lps = self.value >= scaled;
+        let (range, value) = if is_lps {
+            (lps, self.value - scaled)
         } else {
-            // Least probable symbol: the new range is `lps` (at most 240), renormalized at once.
-            self.value -= scaled;
-            let shift = lps.leading_zeros() - 23;
-            self.range = lps << shift;
-            self.value <<= shift;
-            self.bits_needed += shift as i32;
-            if self.bits_needed >= 0 {
-                self.value |= self.fetch() << self.bits_needed;
-                self.bits_needed -= 8;
-            }
-            let bin = 1 - ctx.mps;
-            if ctx.state == 0 {
-                ctx.mps = bin;
-            }
-            ctx.state = TRANS_IDX_LPS[state];
-            bin
+            (mps_range, self.value)
+        };
+        let bin = ctx.mps ^ u8::from(is_lps);
+        // An LPS in state 0 swaps the MPS.
+        ctx.mps ^= u8::from(is_lps && state == 0);
+        ctx.state = if is_lps {
+            TRANS_IDX_LPS[state]
+        } else {
+            TRANS_IDX_MPS[state]
+        };
+        // Renormalize: an MPS loses at most one bit of range, an LPS (at most 240) up to six.
+        let shift = range.leading_zeros() - 23;
+        self.range = range << shift;
+        self.value = value << shift;
+        self.bits_needed += shift as i32;
+        if self.bits_needed >= 0 {
+            self.value |= self.fetch() << self.bits_needed;
+            self.bits_needed -= 8;
         }
+        bin
     }
 
     /// Decodes one equiprobable bin (`DecodeBypass`, §9.3.4.3.4).
