@@ -244,6 +244,32 @@ impl<'a> ArithmeticDecoder<'a> {
         bins
     }
 
+    /// The next 8 bypass bins, most significant first, without consuming them: the first `n`
+    /// are consumed by [`ArithmeticDecoder::skip_bypass_bits`] (`decode_bypass_run`'s
+    /// division, with the one more stream byte it needs read but not taken).
+    #[inline(always)]
+    pub fn peek_bypass_bits8(&self) -> u32 {
+        let byte = u32::from(self.data.get(self.next).copied().unwrap_or(0));
+        // `bits_needed` is at least -8, so 8 more bits need exactly this one byte.
+        let value = (self.value << 8) | (byte << (self.bits_needed + 8));
+        value / (self.range << 7)
+    }
+
+    /// Consumes `n <= 8` bypass bins already known to be `bins` (the first `n` of
+    /// [`ArithmeticDecoder::peek_bypass_bits8`]): the first `n` steps of that long division
+    /// have quotient `bins`, so the remainder follows without dividing again.
+    #[inline(always)]
+    pub fn skip_bypass_bits(&mut self, n: u32, bins: u32) {
+        debug_assert!(n <= 8);
+        self.value <<= n;
+        self.bits_needed += n as i32;
+        if self.bits_needed >= 0 {
+            self.value |= self.fetch() << self.bits_needed;
+            self.bits_needed -= 8;
+        }
+        self.value -= bins * (self.range << 7);
+    }
+
     /// Aligns the range before aligned bypass decoding (§9.3.4.3.6):
     /// `ivlCurrRange` is set to 256, so the following bypass bins read the
     /// bitstream one bit at a time. Used for `coeff_sign_flag` and
@@ -366,6 +392,35 @@ mod tests {
             }
         }
         assert_eq!(runs.bit_position(), single.bit_position());
+    }
+
+    #[test]
+    fn peeked_bypass_bins_match_single_bins() {
+        let mut x = 0x8765_4321u32;
+        let data: Vec<u8> = (0..4096)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 17;
+                x ^= x << 5;
+                x as u8
+            })
+            .collect();
+        let mut peeked = ArithmeticDecoder::new(&data[1..]).unwrap();
+        let mut single = peeked.clone();
+        let (mut c1, mut c2) = (ContextModel::new(140, 30), ContextModel::new(140, 30));
+        for i in 0..2000u32 {
+            let n = i % 9;
+            let want = (0..n).fold(0, |acc, _| (acc << 1) | u32::from(single.decode_bypass()));
+            let bins = peeked.peek_bypass_bits8() >> (8 - n);
+            assert_eq!(bins, want, "step {i}: {n} bins");
+            peeked.skip_bypass_bits(n, bins);
+            assert_eq!(peeked.decode(&mut c1), single.decode(&mut c2));
+            if i % 5 == 0 {
+                peeked.align_bypass();
+                single.align_bypass();
+            }
+        }
+        assert_eq!(peeked.bit_position(), single.bit_position());
     }
 
     #[test]

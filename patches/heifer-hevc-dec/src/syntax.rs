@@ -1500,6 +1500,19 @@ impl Parser<'_, '_> {
 
 /// `coeff_abs_level_remaining` (§9.3.3.11): Rice prefix/suffix, then Exp-Golomb escape.
 fn coeff_abs_level_remaining(engine: &mut ArithmeticDecoder<'_>, rice: u32) -> Result<u32, Error> {
+    // photolift: the usual case, a prefix of at most 3 and a suffix of `rice` bits (at most
+    // 8 bins in all), comes from one peek at the next 8 bins instead of bin by bin.
+    if rice <= 4 {
+        let bins = engine.peek_bypass_bits8();
+        // Leading ones of the 8 bins.
+        let prefix = (!(bins << 24)).leading_zeros();
+        if prefix <= 3 {
+            let n = prefix + 1 + rice;
+            let taken = bins >> (8 - n);
+            engine.skip_bypass_bits(n, taken);
+            return Ok((prefix << rice) + (taken & ((1 << rice) - 1)));
+        }
+    }
     let mut prefix = 0;
     while engine.decode_bypass() == 1 {
         prefix += 1;
