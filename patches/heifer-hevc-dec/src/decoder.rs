@@ -125,7 +125,7 @@ pub fn decode_picture_checked(
     let frame = if sps.conf_win_offsets == [0; 4] {
         frame
     } else {
-        frame.cropped(sps)
+        frame.crop(sps)
     };
     Ok((frame, check))
 }

@@ -82,6 +82,37 @@ impl Frame {
         }
         out
     }
+
+    /// [`Frame::cropped`], in place: each plane's rows move toward its start, and it is then
+    /// shortened.
+    ///
+    /// photolift: saves the decoder a second picture-sized allocation and the page faults of
+    /// filling it.
+    pub(crate) fn crop(mut self, sps: &Sps) -> Self {
+        let (sw, sh) = sps.chroma_subsampling();
+        let [l, r, t, b] = sps.conf_win_offsets;
+        for c in 0..3 {
+            if self.widths[c] == 0 {
+                continue;
+            }
+            let (fx, fy) = if c == 0 { (sw, sh) } else { (1, 1) };
+            let (x0, y0) = ((l * fx) as usize, (t * fy) as usize);
+            let w = self.widths[c] - (l + r) * fx;
+            let h = self.heights[c] - (t + b) * fy;
+            let (src_w, row) = (self.widths[c] as usize, w as usize);
+            let plane = &mut self.planes[c];
+            // Row `y` moves from `(y0 + y) * src_w + x0` to `y * row`, never forward, so each
+            // move reads rows not yet overwritten.
+            for y in 0..h as usize {
+                let from = (y0 + y) * src_w + x0;
+                plane.copy_within(from..from + row, y * row);
+            }
+            plane.truncate(row * h as usize);
+            self.widths[c] = w;
+            self.heights[c] = h;
+        }
+        self
+    }
 }
 
 /// `intraPredAngle` for modes 2..=34 (Table 8-4).
@@ -1066,6 +1097,25 @@ impl Sink for Reconstructor<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn crop_in_place_is_cropped() {
+        let mut sps = Sps::parse(&crate::params::tests::small_sps()).unwrap();
+        for offsets in [[0, 1, 0, 1], [1, 2, 3, 1], [2, 0, 0, 3]] {
+            sps.conf_win_offsets = offsets;
+            let mut frame = Frame::new(&sps);
+            for plane in &mut frame.planes {
+                for (i, v) in plane.iter_mut().enumerate() {
+                    *v = i as u16;
+                }
+            }
+            let want = frame.cropped(&sps);
+            let got = frame.crop(&sps);
+            assert_eq!(got.widths, want.widths);
+            assert_eq!(got.heights, want.heights);
+            assert_eq!(got.planes, want.planes, "{offsets:?}");
+        }
+    }
     use crate::scan::{ScanType, scan_order};
 
     #[test]
