@@ -366,18 +366,23 @@ mod tests {
         assert!(ArithmeticDecoder::new(&[0x00, 0x00]).is_ok());
     }
 
-    #[test]
-    fn bypass_runs_match_single_bins() {
-        // Pseudo-random data, and runs of every length between context-coded bins.
-        let mut x = 0x1234_5678u32;
-        let data: Vec<u8> = (0..4096)
+    /// 4 KiB of xorshift noise: a stream whose bins are as good as random.
+    fn noise(seed: u32) -> Vec<u8> {
+        let mut x = seed;
+        (0..4096)
             .map(|_| {
                 x ^= x << 13;
                 x ^= x >> 17;
                 x ^= x << 5;
                 x as u8
             })
-            .collect();
+            .collect()
+    }
+
+    #[test]
+    fn bypass_runs_match_single_bins() {
+        // Pseudo-random data, and runs of every length between context-coded bins.
+        let data = noise(0x1234_5678);
         let mut runs = ArithmeticDecoder::new(&data[1..]).unwrap();
         let mut single = runs.clone();
         let (mut c1, mut c2) = (ContextModel::new(140, 30), ContextModel::new(140, 30));
@@ -396,15 +401,7 @@ mod tests {
 
     #[test]
     fn peeked_bypass_bins_match_single_bins() {
-        let mut x = 0x8765_4321u32;
-        let data: Vec<u8> = (0..4096)
-            .map(|_| {
-                x ^= x << 13;
-                x ^= x >> 17;
-                x ^= x << 5;
-                x as u8
-            })
-            .collect();
+        let data = noise(0x8765_4321);
         let mut peeked = ArithmeticDecoder::new(&data[1..]).unwrap();
         let mut single = peeked.clone();
         let (mut c1, mut c2) = (ContextModel::new(140, 30), ContextModel::new(140, 30));
