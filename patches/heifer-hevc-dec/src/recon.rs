@@ -560,6 +560,9 @@ impl<'a> Reconstructor<'a> {
         let mut avail = [false; 4 * 32 + 1];
         let (refs, avail) = (&mut all_refs[..total], &mut avail[..total]);
         let mut any = false;
+        // photolift: counts the available samples, to skip the substitution pass when all
+        // are (most blocks).
+        let mut n_avail = 0;
         // Availability is decided per 4×4 luma block, i.e. per run of `unit_x` (`unit_y`)
         // samples of this component along the top row (left column).
         let (unit_x, unit_y) = ((4 / sw).max(1) as usize, (4 / sh).max(1) as usize);
@@ -576,6 +579,7 @@ impl<'a> Reconstructor<'a> {
                     refs[2 * n - 1 - k - j] = i32::from(plane[(y + j) * stride + x0u - 1]);
                     avail[2 * n - 1 - k - j] = true;
                 }
+                n_avail += len;
                 any = true;
             }
             k += len;
@@ -584,6 +588,7 @@ impl<'a> Reconstructor<'a> {
         if available(i64::from(x0) - 1, i64::from(y0) - 1) {
             refs[2 * n] = i32::from(plane[(y0u - 1) * stride + x0u - 1]);
             avail[2 * n] = true;
+            n_avail += 1;
             any = true;
         }
         // Top row, columns x0..x0+2n, contiguous in the plane.
@@ -601,13 +606,14 @@ impl<'a> Reconstructor<'a> {
                     *r = i32::from(v);
                     *a = true;
                 }
+                n_avail += len;
                 any = true;
             }
             k += len;
         }
         if !any {
             refs.fill(1 << (bit_depth - 1));
-        } else {
+        } else if n_avail < total {
             if !avail[0] {
                 let first = avail.iter().position(|&a| a).unwrap();
                 refs[0] = refs[first];
@@ -637,8 +643,10 @@ impl<'a> Reconstructor<'a> {
             && !(self.sps.range_extension.implicit_rdpcm_enabled_flag && transquant_bypass);
         let bit_depth = self.frame.bit_depth[usize::from(c > 0)];
         let total = 4 * n + 1;
-        let mut copy = *all_refs;
-        let refs = &mut copy[..total];
+        // photolift: the references are copied only when they are filtered (below); upstream
+        // copies them for every block.
+        let mut filtered: [i32; 4 * 32 + 1];
+        let mut refs = &all_refs[..total];
         // p[-1][y] = left(y), p[x][-1] = top(x), with -1 meaning the corner.
         let left = |r: &[i32], y: i32| r[(2 * n as i32 - 1 - y) as usize];
         let top = |r: &[i32], x: i32| r[(2 * n as i32 + 1 + x) as usize];
@@ -665,9 +673,8 @@ impl<'a> Reconstructor<'a> {
                         < (1 << (bit_depth - 5))
                     && (corner + left(refs, n2 - 1) - 2 * left(refs, n as i32 - 1)).abs()
                         < (1 << (bit_depth - 5));
-                let mut f = [0i32; 4 * 32 + 1];
-                let f = &mut f[..total];
-                f.copy_from_slice(refs);
+                filtered = *all_refs;
+                let f = &mut filtered[..total];
                 if bi_int {
                     let (l63, t63) = (left(refs, 63), top(refs, 63));
                     for y in 0..63 {
@@ -681,7 +688,7 @@ impl<'a> Reconstructor<'a> {
                         f[i] = (refs[i - 1] + 2 * refs[i] + refs[i + 1] + 2) >> 2;
                     }
                 }
-                refs.copy_from_slice(f);
+                refs = &filtered[..total];
             }
         }
 
