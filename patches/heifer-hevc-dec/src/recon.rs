@@ -699,7 +699,10 @@ impl<'a> Reconstructor<'a> {
             0 => {
                 // Planar.
                 let (tr, bl) = (top(refs, n_i), left(refs, n_i));
-                let tops: [i32; 32] = core::array::from_fn(|x| top(refs, (x as i32).min(n_i - 1)));
+                // photolift: the top row is copied as a slice; upstream builds all 32 entries
+                // sample by sample whatever the block size.
+                let mut tops = [0i32; 32];
+                tops[..n].copy_from_slice(&refs[2 * n + 1..3 * n + 1]);
                 for (y, row) in pred.chunks_exact_mut(n).enumerate() {
                     let y = y as i32;
                     let l = left(refs, y);
