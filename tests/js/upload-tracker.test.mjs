@@ -64,6 +64,12 @@ const files = (...specs) => specs.map(([id, name, size]) => ({ id, batch: 1, nam
 // Today's flow for `handed`, with the bytes as `bodyKind`; returns after putAsset was answered
 // with `entries` (defaults: all registered).
 function todaysFlow(handed, { bodyKind = 'file', entries } = {}) {
+  const register = todaysFlowUpToRegistration(handed, { bodyKind });
+  register.end(200, JSON.stringify(entries ?? handed.map(() => ({ uploadJobId: 'J', response: { status: 200, isRetryable: false } }))));
+}
+
+// Today's flow for `handed` up to its registration, whose request is returned still open.
+function todaysFlowUpToRegistration(handed, { bodyKind = 'file' } = {}) {
   const assets = Object.fromEntries(handed.map((f, i) => [`U${i}`, f.size]));
   const reserve = request('POST', `${API}/createUploadUrl${QUERY}`, json({ zoneName: 'PrimarySync', assets }));
   reserve.end(200, JSON.stringify({ uploadUrls: Object.fromEntries(handed.map((f, i) => [`U${i}`, `${CONTENT}?tk=SECRET&uuid=U${i}&e=1`])) }));
@@ -73,11 +79,10 @@ function todaysFlow(handed, { bodyKind = 'file', entries } = {}) {
     bytes.progress(f.size / 2, f.size);
     bytes.end(200, null);
   });
-  const register = request('POST', `${API}/putAsset${QUERY}`, json({
+  return request('POST', `${API}/putAsset${QUERY}`, json({
     zoneName: 'PrimarySync',
     files: handed.map((f) => ({ fileName: f.name, lastModDate: f.lastModified, timeZoneOffset: 0, singleFileUploadRequest: {} })),
   }));
-  register.end(200, JSON.stringify(entries ?? handed.map(() => ({ uploadJobId: 'J', response: { status: 200, isRetryable: false } }))));
 }
 
 describe("today's flow: the registration entry decides", () => {
@@ -210,16 +215,9 @@ describe('never started counts from the last activity, not the hand-over', () =>
 });
 
 describe('a page being left (reload, navigation)', () => {
-  // Today's flow up to the registration, whose request is still open.
   function upToRegistration(handed) {
     tracker.handed(1, handed);
-    const assets = Object.fromEntries(handed.map((f, i) => [`U${i}`, f.size]));
-    request('POST', `${API}/createUploadUrl${QUERY}`, json({ assets }))
-      .end(200, JSON.stringify({ uploadUrls: Object.fromEntries(handed.map((f, i) => [`U${i}`, `${CONTENT}?uuid=U${i}`])) }));
-    handed.forEach((f, i) => request('POST', `${CONTENT}?uuid=U${i}`, fileBody(f)).end(200));
-    return request('POST', `${API}/putAsset${QUERY}`, json({
-      files: handed.map((f) => ({ fileName: f.name, lastModDate: f.lastModified })),
-    }));
+    return todaysFlowUpToRegistration(handed);
   }
 
   test('a registration ended without an answer as the page goes is no failure: the files stay in flight', () => {

@@ -54,22 +54,30 @@ impl Frame {
         }
     }
 
-    /// Returns a copy cropped to the conformance window of `sps`.
-    pub fn cropped(&self, sps: &Sps) -> Self {
+    /// photolift: plane `c`'s part inside the conformance window of `sps`, as
+    /// `(x0, y0, width, height)`; `None` for an absent plane. Shared by `cropped` and `crop`.
+    fn window(&self, sps: &Sps, c: usize) -> Option<(u32, u32, u32, u32)> {
+        if self.widths[c] == 0 {
+            return None;
+        }
         let (sw, sh) = sps.chroma_subsampling();
         let [l, r, t, b] = sps.conf_win_offsets;
+        let (fx, fy) = if c == 0 { (sw, sh) } else { (1, 1) };
+        let w = self.widths[c] - (l + r) * fx;
+        let h = self.heights[c] - (t + b) * fy;
+        Some((l * fx, t * fy, w, h))
+    }
+
+    /// Returns a copy cropped to the conformance window of `sps`.
+    pub fn cropped(&self, sps: &Sps) -> Self {
         let mut out = Self {
             planes: Default::default(),
             ..*self
         };
         for c in 0..3 {
-            if self.widths[c] == 0 {
+            let Some((x0, y0, w, h)) = self.window(sps, c) else {
                 continue;
-            }
-            let (fx, fy) = if c == 0 { (sw, sh) } else { (1, 1) };
-            let (x0, y0) = (l * fx, t * fy);
-            let w = self.widths[c] - (l + r) * fx;
-            let h = self.heights[c] - (t + b) * fy;
+            };
             let src_w = self.widths[c] as usize;
             let mut plane = Vec::with_capacity(w as usize * h as usize);
             for y in y0..y0 + h {
@@ -89,16 +97,11 @@ impl Frame {
     /// photolift: saves the decoder a second picture-sized allocation and the page faults of
     /// filling it.
     pub(crate) fn crop(mut self, sps: &Sps) -> Self {
-        let (sw, sh) = sps.chroma_subsampling();
-        let [l, r, t, b] = sps.conf_win_offsets;
         for c in 0..3 {
-            if self.widths[c] == 0 {
+            let Some((x0, y0, w, h)) = self.window(sps, c) else {
                 continue;
-            }
-            let (fx, fy) = if c == 0 { (sw, sh) } else { (1, 1) };
-            let (x0, y0) = ((l * fx) as usize, (t * fy) as usize);
-            let w = self.widths[c] - (l + r) * fx;
-            let h = self.heights[c] - (t + b) * fy;
+            };
+            let (x0, y0) = (x0 as usize, y0 as usize);
             let (src_w, row) = (self.widths[c] as usize, w as usize);
             let plane = &mut self.planes[c];
             // Row `y` moves from `(y0 + y) * src_w + x0` to `y * row`, never forward, so each
@@ -1107,6 +1110,7 @@ impl Sink for Reconstructor<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::scan::{ScanType, scan_order};
 
     #[test]
     fn crop_in_place_is_cropped() {
@@ -1126,7 +1130,6 @@ mod tests {
             assert_eq!(got.planes, want.planes, "{offsets:?}");
         }
     }
-    use crate::scan::{ScanType, scan_order};
 
     #[test]
     fn diagonal_index_matches_scan_order() {
