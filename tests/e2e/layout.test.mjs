@@ -39,6 +39,22 @@ async function waitForBox(page, predicate, what, timeout = 5_000) {
   throw new Error(`${what}: the panel's frame is at ${JSON.stringify(last)}`);
 }
 
+/**
+ * Waits until the panel's own document has the frame's size `b`. The frame's document lives in
+ * another process and learns its new size a moment after the frame changed: a part measured
+ * before that sits where the old size put it, perhaps outside the frame, where a press misses it.
+ */
+async function waitForPanelSize(panel, b, what) {
+  const deadline = Date.now() + 5_000;
+  let last;
+  while (Date.now() < deadline) {
+    last = await panel.evaluate(() => [innerWidth, innerHeight]);
+    if (last[0] === Math.round(b.width) && last[1] === Math.round(b.height)) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`${what}: the panel's document is ${last} for a frame of ${b.width}×${b.height}`);
+}
+
 describe('layout: the panel can be moved, resized, collapsed and stays out of the page\'s way', () => {
   const env = useFreshBrowserPerTest(EXTENSION_DIR, { prefix: 'photolift-layout-' });
 
@@ -53,6 +69,7 @@ describe('layout: the panel can be moved, resized, collapsed and stays out of th
     assert.equal(Math.round(wide.y + wide.height), vp.height - 16);
 
     const start = wide;
+    await waitForPanelSize(panel, start, 'default size');
     // Drag the bar: the frame follows the pointer.
     const bar = await panel.locator('.bar .title').boundingBox();
     await drag(page, { x: bar.x + 40, y: bar.y + 8 }, -300, -110);
@@ -65,6 +82,7 @@ describe('layout: the panel can be moved, resized, collapsed and stays out of th
     await page.keyboard.press('ArrowUp');
     const smaller = await waitForBox(page, (b) => b.width === moved.width - 16, 'resized by keyboard');
     assert.equal(smaller.height, moved.height - 16);
+    await waitForPanelSize(panel, smaller, 'resized by keyboard');
     const grip = await panel.locator('[data-testid=photolift-resize]').boundingBox();
     await drag(page, { x: grip.x + grip.width / 2, y: grip.y + grip.height / 2 }, 60, 20);
     const resized = await waitForBox(page, (b) => b.width === smaller.width + 60, 'resized by dragging');
