@@ -10,8 +10,9 @@
 //
 // Per input and converter: median wall time of RUNS runs (converters interleaved: every round
 // runs each converter once, in turn), the ratio to photolift's time, the JPEG's size, its luma
-// and RGB PSNR against libheif's decode (PNG/WebP: the source as the browser decodes it), both
-// read as coded (no colour management, transparent parts on white), and whether the JPEG kept
+// and RGB PSNR against libheif's native decode (heif-convert to PNG; PNG/WebP: the source as the
+// browser decodes it), both read as coded (no colour management, transparent parts on white), and
+// whether the JPEG kept
 // the EXIF and the ICC profile. Then photos/minute of 1, 2 and 4 photolift workers on copies of
 // a 12 MP HEIC, and the native CLI against libheif's heif-convert on 8 camera HEICs.
 //
@@ -50,16 +51,37 @@ const NATIVE_HEICS = [
   'heic-world/iphone14pro_clap.heic', 'heic-world/samsung_a32.heic', 'heic-world/oneplus13.heic', 'heic-world/samsung_s10plus_irot_imir.heic',
 ];
 
+/**
+ * The PSNR reference of a HEIC: libheif's native decode (Debian's heif-convert, with libde265), as
+ * PNGs in `dir/reference/`: one per top-level image (`name-1.png`, `name-2.png`, … when there are
+ * several); the page takes the one that is the primary image. Not libheif-js's decode: measured
+ * against ffmpeg's HEVC decoder, whose pictures photolift's decoder matches bit for bit on every
+ * HEVC item of the corpus, libheif-js 1.23.2's wasm build decodes some pictures differently (up to
+ * 37 % of the samples of `empty_icc.heic`, by up to 9 levels), and a JPEG of that decode would be
+ * judged against its own deviation. docs/SPEED.md, step 16.
+ */
+function nativeDecode(dir, name) {
+  const out = join(dir, 'reference');
+  execFileSync('mkdir', ['-p', out]);
+  const stem = name.replace(/\.[^.]+$/, '');
+  const made = spawnSync('heif-convert', ['--quiet', join(dir, name), join(out, `${stem}.png`)], { encoding: 'utf8' });
+  if (made.status !== 0) log(`heif-convert ${name}: ${made.stderr.trim().slice(0, 120)}`);
+  const pngs = readdirSync(out).filter((file) => file === `${stem}.png` || (file.startsWith(`${stem}-`) && /^-\d+\.png$/.test(file.slice(stem.length))));
+  // heif-convert applied the HEIF rotation and mirror, and copies the EXIF (with its orientation)
+  // into the PNG: dropped, or the browser would turn the picture a second time.
+  if (pngs.length) execFileSync('exiftool', ['-q', '-overwrite_original', '-EXIF:all=', ...pngs.map((file) => join(out, file))]);
+  return pngs.map((file) => `reference/${file}`);
+}
+
 /** The inputs: the corpus HEICs, a 12 MP camera HEIC, an 8-bit RGBA screenshot PNG, a 16-bit PNG and a WebP (made here from pug.heic with ImageMagick, EXIF added with exiftool). */
 function prepareInputs(dir) {
   const inputs = [];
-  for (const name of readdirSync(join(corpus, 'heic')).sort()) {
-    if (SKIP.has(name)) continue;
-    copyFileSync(join(corpus, 'heic', name), join(dir, name));
-    inputs.push({ name, kind: 'heic' });
+  const heics = readdirSync(join(corpus, 'heic')).sort().filter((name) => !SKIP.has(name)).map((name) => join('heic', name));
+  for (const path of [...heics, join('heic-world', 'iphone15pro_gainmap_tmap.heic')]) {
+    const name = basename(path);
+    copyFileSync(join(corpus, path), join(dir, name));
+    inputs.push({ name, kind: 'heic', references: nativeDecode(dir, name) });
   }
-  copyFileSync(join(corpus, 'heic-world', 'iphone15pro_gainmap_tmap.heic'), join(dir, 'iphone15pro_gainmap_tmap.heic'));
-  inputs.push({ name: 'iphone15pro_gainmap_tmap.heic', kind: 'heic' });
   const base = join(dir, 'base.png');
   execFileSync('convert', [CAMERA_HEIC, '-strip', `PNG24:${base}`]);
   // A desktop screenshot: 2880×1800 RGBA, 8 bits, as macOS and phones write them (an opaque alpha channel).
@@ -137,12 +159,13 @@ async function installBench(withBaseline) {
     return new Uint8Array(await (await canvas.convertToBlob({ type: 'image/jpeg', quality: 0.92 })).arrayBuffer());
   };
   /** libheif's decode of the primary image, as RGBA ImageData (libheif applies crop, rotation, mirror). */
-  const libheifDecode = async (bytes) => {
+  const libheifDecode = async (bytes, { primary = false } = {}) => {
     const decoder = new libheif.HeifDecoder();
     const images = decoder.decode(bytes);
     if (!images.length) throw new Error('libheif: no image');
     try {
-      const image = images[0];
+      // The converter takes the first image, as its examples do; the reference, the primary one.
+      const image = (primary && images.find((i) => i.is_primary())) || images[0];
       const [width, height] = [image.get_width(), image.get_height()];
       const data = new ImageData(width, height);
       await new Promise((resolve, reject) => image.display(data, (out) => (out ? resolve() : reject(new Error('libheif: decode error')))));
@@ -304,17 +327,36 @@ async function installBench(withBaseline) {
         return { error: String(error?.message ?? error).replace(/\s+/g, ' ').slice(0, 120) };
       }
     },
+    /**
+     * The reference pixels of `name`: a HEIC's native libheif decode (of its PNGs, the one nearest
+     * libheif-js's decode of the primary image: the other top-level images differ in size or
+     * wholly), with how far libheif-js's own decode is from it, or libheif-js's decode where
+     * heif-convert cannot read the file; a PNG or WebP as the browser decodes it.
+     */
+    async reference(name, kind, candidates) {
+      if (references.has(name)) return references.get(name);
+      const bytes = await load(name);
+      let found = { pixels: null, libheifJs: null, from: 'source' };
+      if (kind !== 'heic') found.pixels = await rgbaOf(new Blob([bytes]));
+      else {
+        const ours = await onWhite(await libheifDecode(bytes, { primary: true })).catch(() => null);
+        found = { pixels: ours, libheifJs: null, from: 'libheif-js' };
+        for (const candidate of candidates) {
+          const pixels = await rgbaOf(new Blob([await load(candidate)])).catch(() => null);
+          const scores = ours && pixels ? psnr(pixels, ours) : { luma: null };
+          if (found.from !== 'heif-convert' || (scores.luma ?? -1) > (found.libheifJs?.luma ?? -1)) {
+            found = { pixels, libheifJs: scores, from: 'heif-convert' };
+          }
+        }
+      }
+      references.set(name, found);
+      return found;
+    },
     /** Quality of the last JPEG `converter` made of `name`. */
-    async quality(converter, name, kind) {
+    async quality(converter, name, kind, candidates) {
       const jpeg = window.bench.last?.[`${converter}/${name}`];
       if (!jpeg) return null;
-      if (!references.has(name)) {
-        const bytes = await load(name);
-        references.set(name, kind === 'heic'
-          ? await onWhite(await libheifDecode(bytes)).catch(() => null)
-          : await rgbaOf(new Blob([bytes])));
-      }
-      const reference = references.get(name);
+      const reference = (await window.bench.reference(name, kind, candidates)).pixels;
       const decoded = await rgbaOf(new Blob([jpeg], { type: 'image/jpeg' })).catch(() => null);
       const scores = reference && decoded ? psnr(reference, decoded) : { luma: null, rgb: null };
       return { ...scores, ...segments(jpeg) };
@@ -373,10 +415,16 @@ async function browserTables(inputs, dir) {
       const row = { input, results: {} };
       for (const converter of converters) {
         const ok = runs[converter].filter((r) => !r.error);
-        const quality = ok.length ? await page.evaluate(([c, n, k]) => window.bench.quality(c, n, k), [converter, input.name, input.kind]) : null;
+        const quality = ok.length ? await page.evaluate(([c, n, k, r]) => window.bench.quality(c, n, k, r), [converter, input.name, input.kind, input.references ?? []]) : null;
         row.results[converter] = ok.length === runs[converter].length
           ? { ms: median(ok.map((r) => r.ms)), bytes: ok[0].bytes, ...quality }
           : { error: runs[converter].find((r) => r.error).error };
+      }
+      if (input.kind === 'heic') {
+        Object.assign(row, await page.evaluate(async ([n, k, r]) => {
+          const { libheifJs, from } = await window.bench.reference(n, k, r);
+          return { libheifJs, referenceFrom: from };
+        }, [input.name, input.kind, input.references]));
       }
       await page.evaluate(() => window.bench.forget());
       log(input.name, JSON.stringify(Object.fromEntries(Object.entries(row.results).map(([c, r]) => [c, r.ms ? Math.round(r.ms) : r.error]))));
@@ -411,7 +459,9 @@ function printTables({ rows, throughput, version, files }) {
   const photolift = JSON.parse(execFileSync('node', ['-e', 'process.stdout.write(JSON.stringify(require("./package.json").devDependencies))'], { cwd: root, encoding: 'utf8' }));
   console.log(`\nConverters side by side (${version}, headless; ${cpus().length} × ${cpus()[0]?.model}; load average ${loadavg()[0].toFixed(1)} at the end;`
     + ` median of ${RUNS}, converters interleaved; libheif-js ${photolift['libheif-js']}, heic2any ${photolift.heic2any}; JPEG quality 92 / 0.92)`);
-  console.log('Time (ratio to photolift); then size (and the picture\'s own: the first JPEG without its APPn metadata segments), luma/RGB PSNR against libheif\'s decode (PNG, WebP: the source), metadata kept.\n');
+  const heifVersion = execFileSync('dpkg-query', ['-W', '-f=${Version}', 'libheif-examples'], { encoding: 'utf8' });
+  console.log('Time (ratio to photolift); then size (and the picture\'s own: the first JPEG without its APPn metadata segments),'
+    + ` luma/RGB PSNR against libheif's native decode (heif-convert, libheif ${heifVersion}; PNG, WebP: the source), metadata kept.\n`);
   const before = BASELINE ? ['photolift before'] : [];
   const peers = [...before, 'libheif-js', 'heic2any', 'canvas'];
   const title = { 'photolift before': 'photolift before', 'libheif-js': 'libheif-js + canvas', heic2any: 'heic2any', canvas: 'browser canvas' };
@@ -422,6 +472,11 @@ function printTables({ rows, throughput, version, files }) {
     console.log(`| ${input.name} | ${fmt(base)} | ${peers.map((p) => fmt(results[p], base)).join(' | ')} `
       + `| ${['photolift', ...peers].map((p) => details(results[p])).join(' | ')} |`);
   }
+  const apart = rows.filter((row) => row.libheifJs?.luma != null && row.libheifJs.luma < 60);
+  console.log('\nlibheif-js\'s own decode against the reference, where it differs by more than rounding (luma/RGB PSNR):'
+    + ` ${apart.map((row) => `${row.input.name} ${row.libheifJs.luma.toFixed(1)}/${row.libheifJs.rgb.toFixed(1)} dB`).join(', ') || 'none'}`);
+  const fallback = rows.filter((row) => row.referenceFrom === 'libheif-js').map((row) => row.input.name);
+  if (fallback.length) console.log(`heif-convert cannot read ${fallback.join(', ')}: the reference there is libheif-js's decode.`);
   const one = throughput[0][1];
   console.log(`\nphotolift workers on ${files} copies of ${basename(CAMERA_HEIC)} (12 MP): photos/minute`);
   console.log('| workers | photos/minute | × one worker |\n|--:|--:|--:|');
