@@ -10,16 +10,20 @@ import { appFrame, useFreshBrowserPerTest } from './harness.mjs';
 import { panelFrame, waitForSummary } from './panel.mjs';
 
 /**
- * Drags from `at` by (dx, dy) in small steps, each after the frame has had time to follow (the
- * frame moves under the pointer; a headless browser delivers no move that falls outside it).
+ * Drags from `at` by (dx, dy) in small steps, each once the frame has followed the one before:
+ * the frame moves (or grows) under the pointer, and a headless browser delivers no move that
+ * falls outside it, so a step taken before the frame caught up would be lost, and every one
+ * after it (a fixed pause per step was too short on a busy machine).
  */
-async function drag(page, at, dx, dy) {
-  const steps = Math.ceil(Math.max(Math.abs(dx), Math.abs(dy)) / 8);
+async function drag(page, at, dx, dy, step = 8) {
+  const steps = Math.ceil(Math.max(Math.abs(dx), Math.abs(dy)) / step);
   await page.mouse.move(at.x, at.y);
   await page.mouse.down();
   for (let i = 1; i <= steps; i += 1) {
+    const before = await box(page);
     await page.mouse.move(at.x + (dx * i) / steps, at.y + (dy * i) / steps);
-    await page.waitForTimeout(40);
+    await waitForBox(page, (b) => ['x', 'y', 'width', 'height'].some((k) => b[k] !== before[k]),
+      `step ${i} of ${steps} of the drag followed`);
   }
   await page.mouse.up();
 }
@@ -84,7 +88,9 @@ describe('layout: the panel can be moved, resized, collapsed and stays out of th
     assert.equal(smaller.height, moved.height - 16);
     await waitForPanelSize(panel, smaller, 'resized by keyboard');
     const grip = await panel.locator('[data-testid=photolift-resize]').boundingBox();
-    await drag(page, { x: grip.x + grip.width / 2, y: grip.y + grip.height / 2 }, 60, 20);
+    // In steps of 4 px: the grip's middle is 9 px from the frame's edges, and each step must
+    // land inside the frame as the step before left it.
+    await drag(page, { x: grip.x + grip.width / 2, y: grip.y + grip.height / 2 }, 60, 20, 4);
     const resized = await waitForBox(page, (b) => b.width === smaller.width + 60, 'resized by dragging');
     assert.equal(resized.height, smaller.height + 20);
     assert.equal(Math.round(resized.x), Math.round(smaller.x), 'resizing does not move it');
