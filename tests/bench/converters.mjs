@@ -26,6 +26,7 @@ import { basename, dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { chromiumExecutable } from '../e2e/harness.mjs';
+import { roundTo8Bits } from './png16.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const corpus = join(root, '..', 'shared', 'corpus');
@@ -70,6 +71,8 @@ function nativeDecode(dir, name) {
   // heif-convert applied the HEIF rotation and mirror, and copies the EXIF (with its orientation)
   // into the PNG: dropped, or the browser would turn the picture a second time.
   if (pngs.length) execFileSync('exiftool', ['-q', '-overwrite_original', '-EXIF:all=', ...pngs.map((file) => join(out, file))]);
+  // A 10-bit picture comes as a 16-bit PNG, which the browser would truncate to 8 bits: rounded here.
+  for (const file of pngs) roundTo8Bits(join(out, file));
   return pngs.map((file) => `reference/${file}`);
 }
 

@@ -906,8 +906,48 @@ impl<W: JfifWrite> Encoder<W> {
                         == ChromaSubsamplingMethod::Average
                         && (h_stride > 1 || v_stride > 1);
 
+                    // The component's own size in blocks: an MCU at the right or bottom edge
+                    // may hold blocks past it, which decoders drop (T.81 A.2.4).
+                    let (blocks_wide, blocks_high) = component_blocks(
+                        width,
+                        height,
+                        component,
+                        max_h_sampling,
+                        max_v_sampling,
+                    );
                     for v_offset in 0..component.vertical_sampling_factor as usize {
                         for h_offset in 0..component.horizontal_sampling_factor as usize {
+                            let column =
+                                block_x * component.horizontal_sampling_factor as usize + h_offset;
+                            let line =
+                                block_y * component.vertical_sampling_factor as usize + v_offset;
+                            if column >= blocks_wide || line >= blocks_high {
+                                // photolift patch: such a block is coded as libjpeg codes it, the
+                                // previous block's DC and no AC (a DC difference of 0 and an end
+                                // of block), not as a block of repeated edge samples.
+                                let mut q_block = AlignedBlock::default();
+                                q_block.data[0] = prev_dc[i];
+                                match frequencies.as_deref_mut() {
+                                    Some([dc, ac]) => count_block(
+                                        &q_block,
+                                        prev_dc[i],
+                                        &mut dc[component.dc_huffman_table as usize],
+                                        &mut ac[component.ac_huffman_table as usize],
+                                    ),
+                                    None => self.writer.write_block(
+                                        &q_block,
+                                        prev_dc[i],
+                                        &self.huffman_tables[component.dc_huffman_table as usize]
+                                            .0,
+                                        &self.huffman_tables[component.ac_huffman_table as usize]
+                                            .1,
+                                    )?,
+                                }
+                                if let Some(stored) = stored.as_deref_mut() {
+                                    stored.push(q_block);
+                                }
+                                continue;
+                            }
                             let bx = block_x * 8 * max_h_sampling + (h_offset * 8);
                             let by = v_offset * 8;
                             let mut block = if average {
@@ -1468,6 +1508,25 @@ fn get_block_averaged_2x2(
         }
     }
     AlignedBlock::new(block)
+}
+
+/// photolift patch: how many 8×8 blocks wide and high `component` is, in an image of `width` ×
+/// `height` whose largest sampling factors are `max_h` and `max_v` (T.81 A.1.1: the component
+/// is `ceil(width × h / max_h)` samples wide).
+fn component_blocks(
+    width: u16,
+    height: u16,
+    component: &Component,
+    max_h: usize,
+    max_v: usize,
+) -> (usize, usize) {
+    let samples = |size: u16, factor: u8, max: usize| {
+        (usize::from(size) * usize::from(factor)).div_ceil(max)
+    };
+    (
+        samples(width, component.horizontal_sampling_factor, max_h).div_ceil(8),
+        samples(height, component.vertical_sampling_factor, max_v).div_ceil(8),
+    )
 }
 
 /// photolift patch: how many bytes of quantised blocks the first of two passes may keep for
