@@ -921,57 +921,36 @@ impl<W: JfifWrite> Encoder<W> {
                                 block_x * component.horizontal_sampling_factor as usize + h_offset;
                             let line =
                                 block_y * component.vertical_sampling_factor as usize + v_offset;
+                            let mut q_block = AlignedBlock::default();
                             if column >= blocks_wide || line >= blocks_high {
                                 // photolift patch: such a block is coded as libjpeg codes it, the
                                 // previous block's DC and no AC (a DC difference of 0 and an end
                                 // of block), not as a block of repeated edge samples.
-                                let mut q_block = AlignedBlock::default();
                                 q_block.data[0] = prev_dc[i];
-                                match frequencies.as_deref_mut() {
-                                    Some([dc, ac]) => count_block(
-                                        &q_block,
-                                        prev_dc[i],
-                                        &mut dc[component.dc_huffman_table as usize],
-                                        &mut ac[component.ac_huffman_table as usize],
-                                    ),
-                                    None => self.writer.write_block(
-                                        &q_block,
-                                        prev_dc[i],
-                                        &self.huffman_tables[component.dc_huffman_table as usize]
-                                            .0,
-                                        &self.huffman_tables[component.ac_huffman_table as usize]
-                                            .1,
-                                    )?,
-                                }
-                                if let Some(stored) = stored.as_deref_mut() {
-                                    stored.push(q_block);
-                                }
-                                continue;
-                            }
-                            let bx = block_x * 8 * max_h_sampling + (h_offset * 8);
-                            let by = v_offset * 8;
-                            let mut block = if average {
-                                get_block_averaged(
-                                    &row[i],
-                                    bx,
-                                    by,
-                                    h_stride,
-                                    v_stride,
-                                    buffer_width,
-                                )
                             } else {
-                                get_block(&row[i], bx, by, h_stride, v_stride, buffer_width)
-                            };
+                                let bx = block_x * 8 * max_h_sampling + (h_offset * 8);
+                                let by = v_offset * 8;
+                                let mut block = if average {
+                                    get_block_averaged(
+                                        &row[i],
+                                        bx,
+                                        by,
+                                        h_stride,
+                                        v_stride,
+                                        buffer_width,
+                                    )
+                                } else {
+                                    get_block(&row[i], bx, by, h_stride, v_stride, buffer_width)
+                                };
 
-                            OP::fdct(&mut block);
+                                OP::fdct(&mut block);
 
-                            let mut q_block = AlignedBlock::default();
-
-                            OP::quantize_block(
-                                &block,
-                                &mut q_block,
-                                &q_tables[component.quantization_table as usize],
-                            );
+                                OP::quantize_block(
+                                    &block,
+                                    &mut q_block,
+                                    &q_tables[component.quantization_table as usize],
+                                );
+                            }
 
                             match frequencies.as_deref_mut() {
                                 Some([dc, ac]) => count_block(
