@@ -865,6 +865,14 @@ impl<W: JfifWrite> Encoder<W> {
         let mut restarts = 0;
         let mut restarts_to_go = restart_interval;
 
+        // photolift patch: each component's own size in blocks. An MCU at the right or bottom
+        // edge may hold blocks past it, which decoders drop (T.81 A.2.4).
+        let component_sizes: Vec<(usize, usize)> = self
+            .components
+            .iter()
+            .map(|c| component_blocks(width, height, c, max_h_sampling, max_v_sampling))
+            .collect();
+
         for block_y in 0..num_rows {
             for r in &mut row {
                 r.clear();
@@ -906,15 +914,7 @@ impl<W: JfifWrite> Encoder<W> {
                         == ChromaSubsamplingMethod::Average
                         && (h_stride > 1 || v_stride > 1);
 
-                    // The component's own size in blocks: an MCU at the right or bottom edge
-                    // may hold blocks past it, which decoders drop (T.81 A.2.4).
-                    let (blocks_wide, blocks_high) = component_blocks(
-                        width,
-                        height,
-                        component,
-                        max_h_sampling,
-                        max_v_sampling,
-                    );
+                    let (blocks_wide, blocks_high) = component_sizes[i];
                     for v_offset in 0..component.vertical_sampling_factor as usize {
                         for h_offset in 0..component.horizontal_sampling_factor as usize {
                             let column =
