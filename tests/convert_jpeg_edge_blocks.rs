@@ -72,41 +72,21 @@ fn padded_below(rgb: &[u8], width: usize, taller: usize) -> Vec<u8> {
     out
 }
 
-#[test]
-fn blocks_below_the_edge_cost_less_than_the_repeated_edge_and_change_no_pixel() {
-    // 48 × 40: the third MCU row holds one block row of the picture and one below it.
-    let (width, height) = (48usize, 40usize);
-    let rgb = striped(width, height);
-    let jpeg = encode(&rgb, width as u16, height as u16);
-    let tall_jpeg = encode(&padded_below(&rgb, width, 48), width as u16, 48);
+/// Encodes `rgb` (`width` × `height`) and the same picture padded by its edge to `padded`
+/// (`padded_width` wide): the first must decode to the same pixels as the second's top left, in
+/// at least 24 bytes less (what the blocks past the edge cost as repeated edge samples).
+fn assert_edge_blocks_cost_less(
+    rgb: &[u8],
+    (width, height): (usize, usize),
+    padded: &[u8],
+    (padded_width, padded_height): (usize, usize),
+) {
+    let jpeg = encode(rgb, width as u16, height as u16);
+    let padded_jpeg = encode(padded, padded_width as u16, padded_height as u16);
     let pixels = decode(&jpeg);
-    assert_eq!(pixels.len(), width * height * 3);
-    assert!(
-        pixels[..] == decode(&tall_jpeg)[..width * height * 3],
-        "the picture's own blocks decode to the same pixels either way"
-    );
-    assert!(
-        jpeg.len() + 24 < tall_jpeg.len(),
-        "{} bytes against {} for the picture padded by its last row",
-        jpeg.len(),
-        tall_jpeg.len()
-    );
-}
-
-#[test]
-fn blocks_past_the_edge_cost_less_than_the_repeated_edge_and_change_no_pixel() {
-    // 40 × 48: three MCUs wide, of which the third holds one block of the picture and one past it.
-    let (width, height) = (40usize, 48usize);
-    let rgb = striped(width, height);
-    let jpeg = encode(&rgb, width as u16, height as u16);
-    // The same picture padded to 48 wide by its edge: each of its blocks is coded for real.
-    let wide = padded(&rgb, width, 48);
-    let wide_jpeg = encode(&wide, 48, height as u16);
-
-    let pixels = decode(&jpeg);
-    let wide_pixels = decode(&wide_jpeg);
-    let cropped: Vec<u8> = wide_pixels
-        .chunks_exact(48 * 3)
+    let cropped: Vec<u8> = decode(&padded_jpeg)
+        .chunks_exact(padded_width * 3)
+        .take(height)
         .flat_map(|row| row[..width * 3].iter().copied())
         .collect();
     assert_eq!(pixels.len(), width * height * 3);
@@ -115,10 +95,24 @@ fn blocks_past_the_edge_cost_less_than_the_repeated_edge_and_change_no_pixel() {
         "the picture's own blocks decode to the same pixels either way"
     );
     assert!(
-        jpeg.len() + 24 < wide_jpeg.len(),
-        "the {width}-pixel-wide JPEG ({} bytes) should save what the six blocks past its edge \
-         cost as repeated edge samples (the padded one: {} bytes)",
+        jpeg.len() + 24 < padded_jpeg.len(),
+        "the {width}×{height} JPEG ({} bytes) should save what the blocks past its edge cost as \
+         repeated edge samples (the {padded_width}×{padded_height} one: {} bytes)",
         jpeg.len(),
-        wide_jpeg.len()
+        padded_jpeg.len()
     );
+}
+
+#[test]
+fn blocks_below_the_edge_cost_less_than_the_repeated_edge_and_change_no_pixel() {
+    // 48 × 40: the third MCU row holds one block row of the picture and one below it.
+    let rgb = striped(48, 40);
+    assert_edge_blocks_cost_less(&rgb, (48, 40), &padded_below(&rgb, 48, 48), (48, 48));
+}
+
+#[test]
+fn blocks_past_the_edge_cost_less_than_the_repeated_edge_and_change_no_pixel() {
+    // 40 × 48: three MCUs wide, of which the third holds one block of the picture and one past it.
+    let rgb = striped(40, 48);
+    assert_edge_blocks_cost_less(&rgb, (40, 48), &padded(&rgb, 40, 48), (48, 48));
 }
