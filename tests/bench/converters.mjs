@@ -20,7 +20,7 @@
 //   PHOTOLIFT_BENCH_RUNS=3 PHOTOLIFT_BENCH_ONLY=pug,example node tests/bench/converters.mjs
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createServer } from 'node:http';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { basename, dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -63,7 +63,7 @@ const NATIVE_HEICS = [
  */
 function nativeDecode(dir, name) {
   const out = join(dir, 'reference');
-  execFileSync('mkdir', ['-p', out]);
+  mkdirSync(out, { recursive: true });
   const stem = name.replace(/\.[^.]+$/, '');
   const made = spawnSync('heif-convert', ['--quiet', join(dir, name), join(out, `${stem}.png`)], { encoding: 'utf8' });
   if (made.status !== 0) log(`heif-convert ${name}: ${made.stderr.trim().slice(0, 120)}`);
@@ -508,7 +508,7 @@ function nativeTable() {
       rmSync(out, { recursive: true, force: true });
       runs.photolift.push(timed(`"$1" convert "\${@:2}" --out "${out}"`, [cli, ...files]));
       rmSync(out, { recursive: true, force: true });
-      execFileSync('mkdir', ['-p', out]);
+      mkdirSync(out, { recursive: true });
       runs['heif-convert'].push(timed(`for f in "$@"; do heif-convert -q 92 "$f" "${out}/$(basename "$f").jpg" || exit 1; done`, files));
     }
   } finally {
