@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { waitUntil } from './bulk-fixtures.mjs';
 import { EXTENSION_DIR, magick } from './fixtures.mjs';
 import { appFrame, useFreshBrowserPerTest } from './harness.mjs';
 import { panelFrame, waitForSummary } from './panel.mjs';
@@ -52,16 +53,25 @@ async function drag(page, at, dx, dy, { step = 8, corner }) {
 const box = (page) => page.locator('iframe#photolift-panel').boundingBox();
 const overlaps = (a, b) => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
 
-/** Waits until the panel's frame has `predicate(box)`; returns that box. */
-async function waitForBox(page, predicate, what, timeout = 5_000) {
-  const deadline = Date.now() + timeout;
+/**
+ * Reads `read()` every 50 ms until `holds` is true of it, and returns it; after `timeout`,
+ * throws `failure(last value read)`.
+ */
+async function poll(read, holds, failure, timeout = 5_000) {
   let last;
-  while (Date.now() < deadline) {
-    last = await box(page);
-    if (last && predicate(last)) return last;
-    await page.waitForTimeout(50);
+  try {
+    return await waitUntil(async () => {
+      last = await read();
+      return holds(last) && last;
+    }, { timeout, interval: 50 });
+  } catch {
+    throw new Error(failure(last));
   }
-  throw new Error(`${what}: the panel's frame is at ${JSON.stringify(last)}`);
+}
+
+/** Waits until the panel's frame has `predicate(box)`; returns that box. */
+function waitForBox(page, predicate, what, timeout = 5_000) {
+  return poll(() => box(page), (b) => b && predicate(b), (last) => `${what}: the panel's frame is at ${JSON.stringify(last)}`, timeout);
 }
 
 /**
@@ -69,15 +79,10 @@ async function waitForBox(page, predicate, what, timeout = 5_000) {
  * another process and learns its new size a moment after the frame changed: a part measured
  * before that sits where the old size put it, perhaps outside the frame, where a press misses it.
  */
-async function waitForPanelSize(panel, b, what) {
-  const deadline = Date.now() + 5_000;
-  let last;
-  while (Date.now() < deadline) {
-    last = await panel.evaluate(() => [innerWidth, innerHeight]);
-    if (last[0] === Math.round(b.width) && last[1] === Math.round(b.height)) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`${what}: the panel's document is ${last} for a frame of ${b.width}×${b.height}`);
+function waitForPanelSize(panel, b, what) {
+  return poll(() => panel.evaluate(() => [innerWidth, innerHeight]),
+    ([width, height]) => width === Math.round(b.width) && height === Math.round(b.height),
+    (last) => `${what}: the panel's document is ${last} for a frame of ${b.width}×${b.height}`);
 }
 
 describe('layout: the panel can be moved, resized, collapsed and stays out of the page\'s way', () => {
