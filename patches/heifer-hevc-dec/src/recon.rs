@@ -191,6 +191,61 @@ const DCT4: [[i32; 4]; 4] = dct_matrix();
 const DCT8: [[i32; 8]; 8] = dct_matrix();
 const DCT16: [[i32; 16]; 16] = dct_matrix();
 
+/// An `N`-point inverse transform's matrix, with what the wasm `simd128` build multiplies by.
+struct Basis<const N: usize> {
+    m: [[i32; N]; N],
+    /// photolift: `m`'s rows two at a time, interleaved (see [`interleaved_pairs`]).
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    pairs: [[core::arch::wasm32::v128; 8]; 16],
+}
+
+impl<const N: usize> Basis<N> {
+    const fn new(m: [[i32; N]; N]) -> Self {
+        Self {
+            #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+            pairs: interleaved_pairs(&m),
+            m,
+        }
+    }
+}
+
+const DST4_BASIS: Basis<4> = Basis::new(DST4);
+const DCT4_BASIS: Basis<4> = Basis::new(DCT4);
+const DCT8_BASIS: Basis<8> = Basis::new(DCT8);
+const DCT16_BASIS: Basis<16> = Basis::new(DCT16);
+const DCT32_BASIS: Basis<32> = Basis::new(DCT32);
+
+/// photolift: rows `2p` and `2p + 1` of `m` interleaved as 16-bit values, four outputs per
+/// vector: `pairs[p][k]` holds `m[2p][i], m[2p+1][i]` for `i` in `4k..4k + 4`. That is the
+/// layout of `i32x4.dot_i16x8_s`, which multiplies two terms of each output's sum and adds them
+/// in one instruction (the coefficients, at most 90 in magnitude, fit 16 bits).
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+const fn interleaved_pairs<const N: usize>(m: &[[i32; N]; N]) -> [[core::arch::wasm32::v128; 8]; 16] {
+    use core::arch::wasm32::i16x8;
+    let mut pairs = [[i16x8(0, 0, 0, 0, 0, 0, 0, 0); 8]; 16];
+    let mut p = 0;
+    while p < N / 2 {
+        let (a, b) = (&m[2 * p], &m[2 * p + 1]);
+        let mut k = 0;
+        while k < N / 4 {
+            let i = 4 * k;
+            pairs[p][k] = i16x8(
+                a[i] as i16,
+                b[i] as i16,
+                a[i + 1] as i16,
+                b[i + 1] as i16,
+                a[i + 2] as i16,
+                b[i + 2] as i16,
+                a[i + 3] as i16,
+                b[i + 3] as i16,
+            );
+            k += 1;
+        }
+        p += 1;
+    }
+    pairs
+}
+
 /// One 1-D inverse transform stage: `out[i] = sum_j m[j][i] * src[j]`, summing only the first
 /// `terms` entries of `src`.
 ///
@@ -200,20 +255,53 @@ const DCT16: [[i32; 16]; 16] = dct_matrix();
 ///
 /// Inputs are 16-bit and coefficients at most 90 in magnitude, so the sums fit in `i32`
 /// (`32 * 32768 * 90` is well inside it).
+#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
 #[inline]
-fn mul_1d<const N: usize>(m: &[[i32; N]; N], src: &[i32; N], terms: usize) -> [i32; N] {
+fn mul_1d<const N: usize>(basis: &Basis<N>, src: &[i32; N], terms: usize) -> [i32; N] {
     let mut acc = [0i32; N];
     for j in 0..terms.min(N) {
         let c = src[j];
         if c == 0 {
             continue;
         }
-        let row = &m[j];
+        let row = &basis.m[j];
         for i in 0..N {
             acc[i] += row[i] * c;
         }
     }
     acc
+}
+
+/// [`mul_1d`] with wasm `simd128`, two terms at a time: photolift: each `i32x4.dot_i16x8_s`
+/// multiplies two terms for four outputs and adds them, where the scalar code's vectorised loop
+/// needs a multiply and an add for each term. Every input is a 16-bit value (the column pass's
+/// are clipped to 16 bits, and so are the row pass's), and every sum is the same as the scalar
+/// code's, which the native build runs. A term past `terms` is zero in every caller's `src`,
+/// so a pair that reaches past it adds nothing.
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+#[inline]
+fn mul_1d<const N: usize>(basis: &Basis<N>, src: &[i32; N], terms: usize) -> [i32; N] {
+    use core::arch::wasm32::*;
+    let mut acc = [i32x4_splat(0); 8];
+    for p in 0..terms.min(N).div_ceil(2) {
+        let (a, b) = (src[2 * p], src[2 * p + 1]);
+        if a == 0 && b == 0 {
+            continue;
+        }
+        // Lane pairs `(a, b)` as 16-bit values, matching the interleaved matrix rows.
+        let terms = i32x4_splat((a & 0xffff) | (b << 16));
+        for k in 0..N / 4 {
+            acc[k] = i32x4_add(acc[k], i32x4_dot_i16x8(basis.pairs[p][k], terms));
+        }
+    }
+    let mut out = [0i32; N];
+    for (k, o) in out.chunks_exact_mut(4).enumerate() {
+        o[0] = i32x4_extract_lane::<0>(acc[k]);
+        o[1] = i32x4_extract_lane::<1>(acc[k]);
+        o[2] = i32x4_extract_lane::<2>(acc[k]);
+        o[3] = i32x4_extract_lane::<3>(acc[k]);
+    }
+    out
 }
 
 /// 2-D inverse transform (§8.6.4.2) of an `N`×`N` block of scaled coefficients `d` whose
@@ -227,7 +315,7 @@ fn mul_1d<const N: usize>(m: &[[i32; N]; N], src: &[i32; N], terms: usize) -> [i
 /// one-column shapes are handled directly; the DST's first row is not flat, so it only uses
 /// the general path.
 fn inverse_2d<const N: usize, const FLAT_ROW: bool>(
-    m: &[[i32; N]; N],
+    basis: &Basis<N>,
     d: &[i32],
     rows: usize,
     cols: usize,
@@ -243,9 +331,9 @@ fn inverse_2d<const N: usize, const FLAT_ROW: bool>(
         // down the block.
         let mut g = [0i32; N];
         for (g, &c) in g.iter_mut().zip(b).take(cols) {
-            *g = ((m[0][0] * c + 64) >> 7).clamp(-32768, 32767);
+            *g = ((basis.m[0][0] * c + 64) >> 7).clamp(-32768, 32767);
         }
-        let mut row = mul_1d::<N>(m, &g, cols);
+        let mut row = mul_1d::<N>(basis, &g, cols);
         for v in row.iter_mut() {
             *v = (*v + rnd) >> bd_shift;
         }
@@ -262,7 +350,7 @@ fn inverse_2d<const N: usize, const FLAT_ROW: bool>(
         for j in 0..rows {
             col[j] = b[j * N + x];
         }
-        let e = mul_1d::<N>(m, &col, rows);
+        let e = mul_1d::<N>(basis, &col, rows);
         for y in 0..N {
             g[y][x] = ((e[y] + 64) >> 7).clamp(-32768, 32767);
         }
@@ -271,10 +359,10 @@ fn inverse_2d<const N: usize, const FLAT_ROW: bool>(
     for y in 0..N {
         if FLAT_ROW && cols == 1 {
             // One column of `g` means every sample of the row is `m[0][i] * g[y][0]`.
-            out[y * N..y * N + N].fill((m[0][0] * g[y][0] + rnd) >> bd_shift);
+            out[y * N..y * N + N].fill((basis.m[0][0] * g[y][0] + rnd) >> bd_shift);
             continue;
         }
-        let r = mul_1d::<N>(m, &g[y], cols);
+        let r = mul_1d::<N>(basis, &g[y], cols);
         let o = &mut out[y * N..y * N + N];
         for i in 0..N {
             o[i] = (r[i] + rnd) >> bd_shift;
@@ -308,6 +396,53 @@ const fn diagonal_index<const N: usize, const NN: usize>() -> [u8; NN] {
 const DIAGONAL_INDEX_4: [u8; 16] = diagonal_index::<4, 16>();
 const DIAGONAL_INDEX_8: [u8; 64] = diagonal_index::<8, 64>();
 
+/// photolift: a scaling list's factor `m` (§8.6.4.1) for every coefficient of every block size
+/// and colour component, in raster order. Upstream looked each factor up through the diagonal
+/// scan (and a division for the larger sizes) once per coefficient of every block; the lists
+/// do not change within a picture, so this is done once per picture.
+#[derive(Debug)]
+struct ScalingFactors {
+    /// Per component `c` (0..3), the 4×4, 8×8, 16×16 and 32×32 blocks one after another.
+    factors: Vec<u8>,
+}
+
+impl ScalingFactors {
+    /// Where each block size starts within a component's factors, and their total.
+    const OFFSETS: [usize; 5] = [0, 16, 16 + 64, 16 + 64 + 256, 16 + 64 + 256 + 1024];
+
+    fn new(list: &ScalingList) -> Self {
+        let per_component = Self::OFFSETS[4];
+        let mut factors = vec![0u8; 3 * per_component];
+        for (c, component) in factors.chunks_exact_mut(per_component).enumerate() {
+            for size_id in 0..4 {
+                let n = 4usize << size_id;
+                let block = &mut component[Self::OFFSETS[size_id]..Self::OFFSETS[size_id + 1]];
+                for (i, m) in block.iter_mut().enumerate() {
+                    let (x, y) = (i % n, i / n);
+                    *m = if size_id == 0 {
+                        list.lists[0][c][usize::from(DIAGONAL_INDEX_4[y * 4 + x])]
+                    } else if size_id >= 2 && x == 0 && y == 0 {
+                        list.dc[size_id - 2][c]
+                    } else {
+                        // One 8×8 list entry covers `ratio`×`ratio` coefficients: 1 for 8×8,
+                        // 2 for 16×16, 4 for 32×32.
+                        let ratio = 1usize << (size_id - 1);
+                        list.lists[size_id][c][usize::from(DIAGONAL_INDEX_8[(y / ratio) * 8 + x / ratio])]
+                    };
+                }
+            }
+        }
+        Self { factors }
+    }
+
+    /// The factors of an `n`×`n` block (`n = 1 << log2_size`) of component `c`, row by row.
+    fn block(&self, log2_size: u8, c: usize) -> &[u8] {
+        let size_id = usize::from(log2_size - 2);
+        let start = c * Self::OFFSETS[4];
+        &self.factors[start + Self::OFFSETS[size_id]..start + Self::OFFSETS[size_id + 1]]
+    }
+}
+
 /// Reference samples of an intra-predicted block, from
 /// [`Reconstructor::intra_references`].
 #[derive(Debug, Clone)]
@@ -338,6 +473,9 @@ pub struct Reconstructor<'a> {
     /// Scratch buffers reused across transform blocks (prediction, residual, dequantized
     /// coefficients), 32×32 each.
     scratch: Vec<i32>,
+    /// photolift: the active scaling list's factor `m` of every coefficient, in raster order,
+    /// worked out once per picture (see [`ScalingFactors`]); `None` when scaling is flat.
+    scaling: Option<ScalingFactors>,
     /// Information for the in-loop filters.
     filter_info: FilterInfo,
     /// Deferred error (the sink interface cannot return errors).
@@ -364,6 +502,11 @@ impl<'a> Reconstructor<'a> {
             slice_cr_qp_offset: 0,
             luma_residual: vec![0; 32 * 32],
             scratch: vec![0; 3 * 32 * 32],
+            scaling: pps
+                .scaling_list
+                .as_ref()
+                .or(sps.scaling_list.as_ref())
+                .map(ScalingFactors::new),
             error: None,
         }
     }
@@ -810,26 +953,6 @@ impl<'a> Reconstructor<'a> {
         }
     }
 
-    /// Scaling factor `m` for a coefficient (§8.6.4.1), from the active scaling list.
-    fn scaling_factor(
-        list: &ScalingList,
-        log2_size: u8,
-        matrix_id: usize,
-        x: usize,
-        y: usize,
-    ) -> i32 {
-        let size_id = usize::from(log2_size - 2);
-        if size_id == 0 {
-            return i32::from(list.lists[0][matrix_id][usize::from(DIAGONAL_INDEX_4[y * 4 + x])]);
-        }
-        let ratio = 1usize << (size_id - 1); // 1 for 8×8, 2 for 16×16, 4 for 32×32
-        if size_id >= 2 && x == 0 && y == 0 {
-            return i32::from(list.dc[size_id - 2][matrix_id]);
-        }
-        let (xs, ys) = (x / ratio, y / ratio);
-        i32::from(list.lists[size_id][matrix_id][usize::from(DIAGONAL_INDEX_8[ys * 8 + xs])])
-    }
-
     /// Range extension tools for blocks coded without transform (transform skip or
     /// transquant bypass): 180° rotation of 4×4 blocks, then implicit RDPCM for intra
     /// horizontal/vertical blocks (residual accumulated along the prediction direction).
@@ -908,12 +1031,10 @@ impl<'a> Reconstructor<'a> {
         const LEVEL_SCALE: [i64; 6] = [40, 45, 51, 57, 64, 72];
         let bd_shift = bit_depth + i32::from(tb.log2_size) + 10 - 15;
         let scale = LEVEL_SCALE[(qp % 6) as usize] << (qp / 6);
-        let list = self
-            .pps
-            .scaling_list
-            .as_ref()
-            .or(self.sps.scaling_list.as_ref());
-        let flat = list.is_none() || (tb.transform_skip && n > 4);
+        let factors = match &self.scaling {
+            Some(scaling) if !(tb.transform_skip && n > 4) => Some(scaling.block(tb.log2_size, c)),
+            _ => None,
+        };
         // Only the rectangle holding the non-zero coefficients is scaled, padded with zeros to
         // the width the transform reads; transform skip uses the whole block.
         let (cols, rows) = if tb.transform_skip {
@@ -937,11 +1058,11 @@ impl<'a> Reconstructor<'a> {
             .enumerate()
         {
             dst[cols..width].fill(0);
+            let row = factors.map(|f| &f[y * n..y * n + cols]);
             for (x, (&level, o)) in src[..cols].iter().zip(&mut dst[..cols]).enumerate() {
-                let factor = if flat {
-                    flat_factor
-                } else {
-                    i64::from(Self::scaling_factor(list.unwrap(), tb.log2_size, c, x, y)) * scale
+                let factor = match row {
+                    Some(row) => i64::from(row[x]) * scale,
+                    None => flat_factor,
                 };
                 // A zero level scales to `rnd >> bd_shift`, which is zero for every `bd_shift`
                 // in range, so no special case is needed here.
@@ -970,11 +1091,11 @@ impl<'a> Reconstructor<'a> {
         }
         let out = &mut out[..n * n];
         match n {
-            4 if dst => inverse_2d::<4, false>(&DST4, d, rows, cols, bd_shift2, out),
-            4 => inverse_2d::<4, true>(&DCT4, d, rows, cols, bd_shift2, out),
-            8 => inverse_2d::<8, true>(&DCT8, d, rows, cols, bd_shift2, out),
-            16 => inverse_2d::<16, true>(&DCT16, d, rows, cols, bd_shift2, out),
-            _ => inverse_2d::<32, true>(&DCT32, d, rows, cols, bd_shift2, out),
+            4 if dst => inverse_2d::<4, false>(&DST4_BASIS, d, rows, cols, bd_shift2, out),
+            4 => inverse_2d::<4, true>(&DCT4_BASIS, d, rows, cols, bd_shift2, out),
+            8 => inverse_2d::<8, true>(&DCT8_BASIS, d, rows, cols, bd_shift2, out),
+            16 => inverse_2d::<16, true>(&DCT16_BASIS, d, rows, cols, bd_shift2, out),
+            _ => inverse_2d::<32, true>(&DCT32_BASIS, d, rows, cols, bd_shift2, out),
         }
     }
 
