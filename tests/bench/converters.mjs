@@ -20,7 +20,7 @@
 //   PHOTOLIFT_BENCH_RUNS=3 PHOTOLIFT_BENCH_ONLY=pug,example node tests/bench/converters.mjs
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createServer } from 'node:http';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { basename, dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -59,13 +59,24 @@ const NATIVE_HEICS = [
  * against ffmpeg's HEVC decoder, whose pictures photolift's decoder matches bit for bit on every
  * HEVC item of the corpus, libheif-js 1.23.2's wasm build decodes some pictures differently (up to
  * 37 % of the samples of `empty_icc.heic`, by up to 9 levels), and a JPEG of that decode would be
- * judged against its own deviation. docs/SPEED.md, step 16.
+ * judged against its own deviation. docs/SPEED.md, step 16. A file libheif 1.15 refuses for its
+ * metadata links alone is decoded from a copy without them (step 18).
  */
 function nativeDecode(dir, name) {
   const out = join(dir, 'reference');
   mkdirSync(out, { recursive: true });
   const stem = name.replace(/\.[^.]+$/, '');
-  const made = spawnSync('heif-convert', ['--quiet', join(dir, name), join(out, `${stem}.png`)], { encoding: 'utf8' });
+  const convert = (file) => spawnSync('heif-convert', ['--quiet', file, join(out, `${stem}.png`)], { encoding: 'utf8' });
+  let made = convert(join(dir, name));
+  if (made.status !== 0 && made.stderr.includes('Metadata not correctly assigned')) {
+    // libheif 1.15 refuses a whole file whose EXIF or XMP describes an item it does not take for
+    // an image (an iOS 17 HDR photo's gain-map item): the pixels are decoded from a copy whose
+    // metadata links are renamed, which changes nothing else (the reference drops EXIF anyway).
+    const copy = join(out, `${stem}.unlinked.heic`);
+    writeFileSync(copy, withoutMetadataLinks(readFileSync(join(dir, name))));
+    made = convert(copy);
+    rmSync(copy);
+  }
   if (made.status !== 0) log(`heif-convert ${name}: ${made.stderr.trim().slice(0, 120)}`);
   const pngs = readdirSync(out).filter((file) => file === `${stem}.png` || (file.startsWith(`${stem}-`) && /^-\d+\.png$/.test(file.slice(stem.length))));
   // heif-convert applied the HEIF rotation and mirror, and copies the EXIF (with its orientation)
@@ -74,6 +85,35 @@ function nativeDecode(dir, name) {
   // A 10-bit picture comes as a 16-bit PNG, which the browser would truncate to 8 bits: rounded here.
   for (const file of pngs) roundTo8Bits(join(out, file));
   return pngs.map((file) => `reference/${file}`);
+}
+
+/**
+ * A copy of a HEIF file's bytes whose `cdsc` item references (metadata item → the image it
+ * describes, in `meta`/`iref`) are renamed to a type no reader knows, so the metadata describes
+ * nothing; every other byte is the same.
+ */
+function withoutMetadataLinks(bytes) {
+  const copy = Buffer.from(bytes);
+  const boxes = function* (start, end) {
+    for (let at = start; at + 8 <= end;) {
+      const size = copy.readUInt32BE(at);
+      const type = copy.toString('latin1', at + 4, at + 8);
+      const header = size === 1 ? 16 : 8;
+      const length = size === 1 ? Number(copy.readBigUInt64BE(at + 8)) : size === 0 ? end - at : size;
+      if (length < header) return;
+      yield { at, type, body: at + header, end: Math.min(at + length, end) };
+      at += length;
+    }
+  };
+  const find = (type, start, end) => [...boxes(start, end)].find((box) => box.type === type);
+  const meta = find('meta', 0, copy.length);
+  // `meta` and `iref` are full boxes: 4 bytes of version and flags before their children.
+  const iref = meta && find('iref', meta.body + 4, meta.end);
+  if (!iref) return copy;
+  for (const reference of boxes(iref.body + 4, iref.end)) {
+    if (reference.type === 'cdsc') copy.write('xdsc', reference.at + 4, 'latin1');
+  }
+  return copy;
 }
 
 /** The inputs: the corpus HEICs, a 12 MP camera HEIC, an 8-bit RGBA screenshot PNG, a 16-bit PNG and a WebP (made here from pug.heic with ImageMagick, EXIF added with exiftool). */
