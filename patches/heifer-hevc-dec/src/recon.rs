@@ -703,14 +703,14 @@ impl<'a> Reconstructor<'a> {
         // substitution order of §8.4.4.2.2.
         let total = 4 * n + 1;
         let mut all_refs = [0i32; 4 * 32 + 1];
-        let mut avail = [false; 4 * 32 + 1];
-        let (refs, avail) = (&mut all_refs[..total], &mut avail[..total]);
-        let mut any = false;
-        // photolift: counts the available samples, to skip the substitution pass when all
-        // are (most blocks).
+        let refs = &mut all_refs[..total];
+        // photolift: an unavailable sample is marked -1 (samples are never negative) where
+        // upstream kept a second array of flags, and the available ones are counted, to skip
+        // the substitution pass when all are (most blocks). Every entry is written once below.
+        const MISSING: i32 = -1;
         let mut n_avail = 0;
         // Availability is decided per 4×4 luma block, i.e. per run of `unit_x` (`unit_y`)
-        // samples of this component along the top row (left column).
+        // samples of this component along the top row (left column); both are powers of two.
         let (unit_x, unit_y) = ((4 / sw).max(1) as usize, (4 / sh).max(1) as usize);
         let (sw64, sh64) = (i64::from(sw), i64::from(sh));
         let (x0u, y0u) = (x0 as usize, y0 as usize);
@@ -719,53 +719,50 @@ impl<'a> Reconstructor<'a> {
         let mut k = 0;
         while k < 2 * n {
             let y = y0u + k;
-            let len = (unit_y - y % unit_y).min(2 * n - k);
+            let len = (unit_y - (y & (unit_y - 1))).min(2 * n - k);
+            let run = &mut refs[2 * n - k - len..2 * n - k];
             if available(i64::from(x0) - 1, y as i64) {
-                for j in 0..len {
-                    refs[2 * n - 1 - k - j] = i32::from(plane[(y + j) * stride + x0u - 1]);
-                    avail[2 * n - 1 - k - j] = true;
+                for (j, r) in run.iter_mut().rev().enumerate() {
+                    *r = i32::from(plane[(y + j) * stride + x0u - 1]);
                 }
                 n_avail += len;
-                any = true;
+            } else {
+                run.fill(MISSING);
             }
             k += len;
         }
         // Corner.
-        if available(i64::from(x0) - 1, i64::from(y0) - 1) {
-            refs[2 * n] = i32::from(plane[(y0u - 1) * stride + x0u - 1]);
-            avail[2 * n] = true;
+        refs[2 * n] = if available(i64::from(x0) - 1, i64::from(y0) - 1) {
             n_avail += 1;
-            any = true;
-        }
+            i32::from(plane[(y0u - 1) * stride + x0u - 1])
+        } else {
+            MISSING
+        };
         // Top row, columns x0..x0+2n, contiguous in the plane.
         let mut k = 0;
         while k < 2 * n {
             let x = x0u + k;
-            let len = (unit_x - x % unit_x).min(2 * n - k);
+            let len = (unit_x - (x & (unit_x - 1))).min(2 * n - k);
+            let run = &mut refs[2 * n + 1 + k..2 * n + 1 + k + len];
             if available(x as i64, i64::from(y0) - 1) {
                 let row = (y0u - 1) * stride + x;
-                for ((r, a), &v) in refs[2 * n + 1 + k..2 * n + 1 + k + len]
-                    .iter_mut()
-                    .zip(&mut avail[2 * n + 1 + k..])
-                    .zip(&plane[row..row + len])
-                {
+                for (r, &v) in run.iter_mut().zip(&plane[row..row + len]) {
                     *r = i32::from(v);
-                    *a = true;
                 }
                 n_avail += len;
-                any = true;
+            } else {
+                run.fill(MISSING);
             }
             k += len;
         }
-        if !any {
+        if n_avail == 0 {
             refs.fill(1 << (bit_depth - 1));
         } else if n_avail < total {
-            if !avail[0] {
-                let first = avail.iter().position(|&a| a).unwrap();
-                refs[0] = refs[first];
+            if refs[0] == MISSING {
+                refs[0] = *refs.iter().find(|&&r| r != MISSING).unwrap();
             }
             for i in 1..total {
-                if !avail[i] {
+                if refs[i] == MISSING {
                     refs[i] = refs[i - 1];
                 }
             }
