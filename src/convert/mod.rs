@@ -5,7 +5,7 @@
 //! One file per job: `sniff` (what is this file), `limits` (refuse pixel bombs before
 //! allocating), `decode` (RGB), `orientation` (which way up, the one rule for every format),
 //! `metadata` and `exif` (what travels to the JPEG), `gain_map` and `mpf` (an HDR photo's gain
-//! map), `jpeg` (encode), `error` (what the user is told).
+//! map), `jpeg` (encode), `thumbnail` (the panel's row picture), `error` (what the user is told).
 
 mod decode;
 mod error;
@@ -17,6 +17,7 @@ mod metadata;
 mod mpf;
 mod orientation;
 mod sniff;
+mod thumbnail;
 
 use serde::Serialize;
 
@@ -25,6 +26,7 @@ pub use decode::decode_rare;
 pub use decode::RareImage;
 pub use error::{photo_format_of_name, ConvertError, NonPhoto};
 pub use sniff::{sniff_format, Format, VideoKind};
+pub use thumbnail::{jpeg_data_url, THUMBNAIL_EDGE};
 
 /// How to convert.
 #[derive(Debug, Clone, Serialize)]
@@ -78,6 +80,10 @@ pub struct Jpeg {
     /// The format the photo was converted from.
     pub source: Format,
     pub kept: KeptMetadata,
+    /// A `THUMBNAIL_EDGE`-square JPEG of the photo's centre, with its colour profile, for the
+    /// panel's row: made from the pixels already decoded, so nothing decodes the JPEG again.
+    #[serde(skip)]
+    pub thumbnail: Option<Vec<u8>>,
 }
 
 /// Which of the source's metadata made it into the JPEG.
@@ -181,12 +187,19 @@ pub fn convert_with(
         None => primary,
     };
     metadata.kept.hdr_gain_map = gain_map.is_some();
+    // A photo without a thumbnail keeps the panel's placeholder: not a reason to fail it.
+    let thumbnail = jpeg::encode_thumbnail(
+        thumbnail::thumbnail_rgb(&decoded.pixels, decoded.width, decoded.height),
+        metadata.icc,
+    )
+    .ok();
     Ok(Conversion::Converted(Jpeg {
         bytes,
         width: decoded.width,
         height: decoded.height,
         source: format,
         kept: metadata.kept,
+        thumbnail,
     }))
 }
 

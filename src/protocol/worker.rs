@@ -61,6 +61,11 @@ pub enum FromWorker {
         kept_exif: bool,
         kept_icc: bool,
         date_rescued: bool,
+        /// The row's thumbnail as a `data:` URL, made by the conversion from the pixels it had
+        /// (`convert::Jpeg::thumbnail`); absent for a file that goes up unchanged, whose
+        /// thumbnail the panel has the browser make.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        thumbnail: Option<String>,
     },
     Failed {
         job: u32,

@@ -214,6 +214,7 @@ fn post_unchanged(job: u32, name: String, format: Format, content_key: String) {
         kept_exif: true,
         kept_icc: true,
         date_rescued: false,
+        thumbnail: None,
     };
     post(&message, None);
 }
@@ -334,6 +335,7 @@ async fn convert_file(job: u32, file: File, options: ConvertOptions) {
                 kept_exif: jpeg.kept.exif,
                 kept_icc: jpeg.kept.icc,
                 date_rescued: jpeg.kept.date_rescued,
+                thumbnail: jpeg.thumbnail.as_deref().map(convert::jpeg_data_url),
             };
             post(&message, Some(&output));
             trace::mark("posted", job);

@@ -53,6 +53,20 @@ describe('the browser converts as the native build does', () => {
     await panel.locator('input[data-testid=photolift-files]').setInputFiles(photos.map((name) => join(dir, name)));
     const done = await waitForSummary(panel, settled(photos.length), 200_000);
     assert.equal(done.uploaded, photos.length, JSON.stringify(await rows(panel)));
+    // Each row shows its photo: the 80-pixel thumbnail the conversion made from its pixels (read
+    // here by a detached image: the row's own loads lazily, when scrolled into view).
+    const thumbnails = await panel.locator('[data-testid=photolift-file] img').evaluateAll((imgs) => Promise.all(imgs.map(async (img) => {
+      const src = img.getAttribute('src') ?? '';
+      const copy = new Image();
+      copy.src = src;
+      const size = await copy.decode().then(() => `${copy.naturalWidth}x${copy.naturalHeight}`, () => 'not an image');
+      return { src: src.slice(0, 23), size, hidden: img.hidden };
+    })));
+    assert.deepEqual(thumbnails, photos.map(() => ({ src: 'data:image/jpeg;base64,', size: '80x80', hidden: false })));
+    // None of them had the browser decode a JPEG again (the panel marks each such decode).
+    const marks = await panel.evaluate(() => performance.getEntriesByType('mark').map((mark) => mark.name.split(':')[1]));
+    assert.equal(marks.filter((what) => what === 'received').length, photos.length, 'a conversion mark per photo');
+    assert.equal(marks.filter((what) => what === 'thumbnail').length, 0, 'thumbnails decoded by the browser');
     await page.close();
 
     const received = new Map(standin.state.received.map((r) => [r.name, Buffer.from(r.bytes)]));

@@ -132,6 +132,7 @@ impl Conversions {
                         source_format,
                         unchanged,
                         content_key,
+                        thumbnail,
                         ..
                     } => {
                         self.pool.finish(slot);
@@ -155,8 +156,16 @@ impl Conversions {
                                 return Ok(());
                             }
                         };
-                        if !media_type.starts_with("video/") {
-                            self.make_thumbnail(id, &output_bytes);
+                        match thumbnail {
+                            // The conversion made it from the pixels it had: nothing to decode
+                            // (the row is drawn with it as the plan takes the conversion in).
+                            Some(url) => {
+                                self.thumbnails.insert(id, url);
+                            }
+                            None if !media_type.starts_with("video/") => {
+                                self.make_thumbnail(id, &output_bytes)
+                            }
+                            None => {}
                         }
                         let held = match &output_bytes {
                             OutputBytes::Converted(blob) => blob.size() as u64,
