@@ -74,7 +74,7 @@ pub(crate) fn encode_jpeg(
 const THUMBNAIL_QUALITY: u8 = 70;
 
 /// The row thumbnail (`thumbnail::thumbnail_rgb`'s square) as a JPEG carrying the photo's colour
-/// profile, so the panel shows it in the photo's colours.
+/// profile (`thumbnail::thumbnail_profile`), so the panel shows it in the photo's colours.
 pub(crate) fn encode_thumbnail(
     rgb: Vec<u8>,
     icc: Option<Vec<u8>>,

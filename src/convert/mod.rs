@@ -190,7 +190,7 @@ pub fn convert_with(
     // A photo without a thumbnail keeps the panel's placeholder: not a reason to fail it.
     let thumbnail = jpeg::encode_thumbnail(
         thumbnail::thumbnail_rgb(&decoded.pixels, decoded.width, decoded.height),
-        metadata.icc,
+        thumbnail::thumbnail_profile(metadata.icc),
     )
     .ok();
     Ok(Conversion::Converted(Jpeg {

@@ -8,6 +8,17 @@ use super::decode::Pixels;
 /// screens of twice that density.
 pub const THUMBNAIL_EDGE: u32 = 80;
 
+/// The largest colour profile a thumbnail carries. Profiles are usually a few hundred bytes
+/// (Display P3: 536) to a few KB, but some editors embed ones of hundreds of KB, which in every
+/// row's thumbnail of a large upload would outweigh the pictures many times over; such a
+/// thumbnail goes without, and the row shows its pixels as sRGB.
+const MAX_PROFILE_BYTES: usize = 16 * 1024;
+
+/// The photo's colour profile, for its thumbnail: none when it is larger than `MAX_PROFILE_BYTES`.
+pub(crate) fn thumbnail_profile(icc: Option<Vec<u8>>) -> Option<Vec<u8>> {
+    icc.filter(|icc| icc.len() <= MAX_PROFILE_BYTES)
+}
+
 /// Samples averaged per thumbnail pixel along each axis: enough to smooth a photo's detail away
 /// (a thumbnail pixel of a 12 MP photo covers 38×38 of its pixels) at a negligible cost.
 const GRID: u64 = 4;
@@ -119,6 +130,16 @@ mod tests {
     fn pixel(thumbnail: &[u8], x: u32, y: u32) -> [u8; 3] {
         let i = ((y * THUMBNAIL_EDGE + x) * 3) as usize;
         [thumbnail[i], thumbnail[i + 1], thumbnail[i + 2]]
+    }
+
+    #[test]
+    fn carries_a_usual_profile_but_not_a_huge_one() {
+        assert_eq!(thumbnail_profile(Some(vec![1; 536])), Some(vec![1; 536]));
+        assert_eq!(
+            thumbnail_profile(Some(vec![1; MAX_PROFILE_BYTES + 1])),
+            None
+        );
+        assert_eq!(thumbnail_profile(None), None);
     }
 
     #[test]
