@@ -19,7 +19,11 @@ fn corpus(path: &str) -> PathBuf {
 
 fn converted(path: &str) -> Jpeg {
     let bytes = std::fs::read(corpus(path)).expect("corpus file");
-    match convert(&bytes, &ConvertOptions::default()).expect("converts") {
+    let options = ConvertOptions {
+        row_thumbnail: true,
+        ..ConvertOptions::default()
+    };
+    match convert(&bytes, &options).expect("converts") {
         Conversion::Converted(jpeg) => jpeg,
         Conversion::Unchanged { .. } => panic!("{path}: not converted"),
     }
@@ -83,6 +87,17 @@ fn assert_thumbnail_of(path: &str) {
         jpeg.kept.icc,
         "{path}: the thumbnail's colour profile"
     );
+}
+
+#[test]
+fn only_when_asked() {
+    let bytes = std::fs::read(corpus("heic/example.heic")).expect("corpus file");
+    match convert(&bytes, &ConvertOptions::default()).expect("converts") {
+        Conversion::Converted(jpeg) => {
+            assert!(jpeg.thumbnail.is_none(), "a thumbnail nobody asked for")
+        }
+        Conversion::Unchanged { .. } => panic!("not converted"),
+    }
 }
 
 #[test]

@@ -11,6 +11,7 @@ fuzz_target!(|data: &[u8]| {
         // Small budget: the fuzzer explores parsing, not memory exhaustion.
         max_pixels: 4_000_000,
         last_modified_ms: Some(1_600_000_000_000),
+        row_thumbnail: true,
         ..ConvertOptions::default()
     };
     let _ = convert(data, &options);

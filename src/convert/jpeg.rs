@@ -70,23 +70,6 @@ pub(crate) fn encode_jpeg(
     Ok(out)
 }
 
-/// Quality of the row thumbnails, as the panel made them before (`toDataURL` at 0.7).
-const THUMBNAIL_QUALITY: u8 = 70;
-
-/// The row thumbnail (`thumbnail::thumbnail_rgb`'s square) as a JPEG carrying the photo's colour
-/// profile (`thumbnail::thumbnail_profile`), so the panel shows it in the photo's colours.
-pub(crate) fn encode_thumbnail(
-    rgb: Vec<u8>,
-    icc: Option<Vec<u8>>,
-) -> Result<Vec<u8>, ConvertError> {
-    let edge = super::THUMBNAIL_EDGE;
-    let metadata = OutputMetadata {
-        icc,
-        ..OutputMetadata::default()
-    };
-    encode_jpeg(&Pixels::Rgb(rgb), edge, edge, THUMBNAIL_QUALITY, &metadata)
-}
-
 /// A HEIC's YCbCr 4:2:0 planes as the encoder's input: its rows at full width, each chroma
 /// sample given for both of its columns (and both of its rows). The encoder box-averages each
 /// 2×2 block of chroma (4:2:0, `ChromaSubsamplingMethod::Average`), which gives back exactly the

@@ -45,6 +45,8 @@ pub struct ConvertOptions {
     /// Where the photo came from (the web page it was on, for an image uploaded from a page):
     /// written to the JPEG's XMP as `dc:source`.
     pub source_url: Option<String>,
+    /// Make the panel's row thumbnail (`Jpeg::thumbnail`) from the decoded pixels.
+    pub row_thumbnail: bool,
 }
 
 impl Default for ConvertOptions {
@@ -56,6 +58,7 @@ impl Default for ConvertOptions {
             last_modified_ms: None,
             hdr_gain_map: true,
             source_url: None,
+            row_thumbnail: false,
         }
     }
 }
@@ -81,7 +84,8 @@ pub struct Jpeg {
     pub source: Format,
     pub kept: KeptMetadata,
     /// A `THUMBNAIL_EDGE`-square JPEG of the photo's centre, with its colour profile, for the
-    /// panel's row: made from the pixels already decoded, so nothing decodes the JPEG again.
+    /// panel's row (`ConvertOptions::row_thumbnail`): made from the pixels already decoded, so
+    /// nothing decodes the JPEG again.
     #[serde(skip)]
     pub thumbnail: Option<Vec<u8>>,
 }
@@ -187,12 +191,12 @@ pub fn convert_with(
         None => primary,
     };
     metadata.kept.hdr_gain_map = gain_map.is_some();
-    // A photo without a thumbnail keeps the panel's placeholder: not a reason to fail it.
-    let thumbnail = jpeg::encode_thumbnail(
-        thumbnail::thumbnail_rgb(&decoded.pixels, decoded.width, decoded.height),
-        thumbnail::thumbnail_profile(metadata.icc),
-    )
-    .ok();
+    // Only for the panel's rows: the CLI has none.
+    let thumbnail = if options.row_thumbnail {
+        thumbnail::row_thumbnail(&decoded.pixels, decoded.width, decoded.height, metadata.icc)
+    } else {
+        None
+    };
     Ok(Conversion::Converted(Jpeg {
         bytes,
         width: decoded.width,

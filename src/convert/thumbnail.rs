@@ -3,6 +3,8 @@
 //! a 12 MP photo (docs/SPEED.md, step 19), taken from the cores that convert.
 
 use super::decode::Pixels;
+use super::jpeg::encode_jpeg;
+use super::metadata::OutputMetadata;
 
 /// Side of the square thumbnail in pixels: the panel's rows show it at 40 CSS pixels, sharp on
 /// screens of twice that density.
@@ -14,8 +16,36 @@ pub const THUMBNAIL_EDGE: u32 = 80;
 /// thumbnail goes without, and the row shows its pixels as sRGB.
 const MAX_PROFILE_BYTES: usize = 16 * 1024;
 
+/// Quality of the thumbnail JPEG, as the panel made them before (`toDataURL` at 0.7).
+const THUMBNAIL_QUALITY: u8 = 70;
+
+/// The row thumbnail of an upright `width`×`height` picture: `thumbnail_rgb`'s square as a JPEG
+/// carrying the photo's colour profile (`icc`, within `MAX_PROFILE_BYTES`), so the panel shows
+/// it in the photo's colours. `None` if it cannot be encoded: the row then keeps its placeholder,
+/// which is no reason to fail the photo.
+pub(crate) fn row_thumbnail(
+    pixels: &Pixels,
+    width: u32,
+    height: u32,
+    icc: Option<Vec<u8>>,
+) -> Option<Vec<u8>> {
+    let rgb = Pixels::Rgb(thumbnail_rgb(pixels, width, height));
+    let metadata = OutputMetadata {
+        icc: thumbnail_profile(icc),
+        ..OutputMetadata::default()
+    };
+    encode_jpeg(
+        &rgb,
+        THUMBNAIL_EDGE,
+        THUMBNAIL_EDGE,
+        THUMBNAIL_QUALITY,
+        &metadata,
+    )
+    .ok()
+}
+
 /// The photo's colour profile, for its thumbnail: none when it is larger than `MAX_PROFILE_BYTES`.
-pub(crate) fn thumbnail_profile(icc: Option<Vec<u8>>) -> Option<Vec<u8>> {
+fn thumbnail_profile(icc: Option<Vec<u8>>) -> Option<Vec<u8>> {
     icc.filter(|icc| icc.len() <= MAX_PROFILE_BYTES)
 }
 
@@ -26,7 +56,7 @@ const GRID: u64 = 4;
 /// The centre square of an upright `width`×`height` picture (photo grids crop the same way),
 /// scaled to `THUMBNAIL_EDGE` square, as packed 8-bit RGB in the picture's own colour space: each
 /// pixel the mean of a `GRID`×`GRID` lattice of samples spread over its part of the square.
-pub(crate) fn thumbnail_rgb(pixels: &Pixels, width: u32, height: u32) -> Vec<u8> {
+fn thumbnail_rgb(pixels: &Pixels, width: u32, height: u32) -> Vec<u8> {
     let edge = u64::from(THUMBNAIL_EDGE);
     let side = u64::from(width.min(height));
     let (left, top) = (

@@ -75,6 +75,7 @@ pub fn start(load_codecs: Function) -> Result<(), JsValue> {
                     hdr_gain_map,
                     last_modified_ms: Some(file.last_modified() as i64),
                     source_url,
+                    row_thumbnail: true,
                     ..ConvertOptions::default()
                 };
                 spawn_local(convert_file(job, file, options));
