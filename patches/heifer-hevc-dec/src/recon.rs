@@ -220,7 +220,9 @@ const DCT32_BASIS: Basis<32> = Basis::new(DCT32);
 /// layout of `i32x4.dot_i16x8_s`, which multiplies two terms of each output's sum and adds them
 /// in one instruction (the coefficients, at most 90 in magnitude, fit 16 bits).
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-const fn interleaved_pairs<const N: usize>(m: &[[i32; N]; N]) -> [[core::arch::wasm32::v128; 8]; 16] {
+const fn interleaved_pairs<const N: usize>(
+    m: &[[i32; N]; N],
+) -> [[core::arch::wasm32::v128; 8]; 16] {
     use core::arch::wasm32::i16x8;
     let mut pairs = [[i16x8(0, 0, 0, 0, 0, 0, 0, 0); 8]; 16];
     let mut p = 0;
@@ -427,7 +429,8 @@ impl ScalingFactors {
                         // One 8×8 list entry covers `ratio`×`ratio` coefficients: 1 for 8×8,
                         // 2 for 16×16, 4 for 32×32.
                         let ratio = 1usize << (size_id - 1);
-                        list.lists[size_id][c][usize::from(DIAGONAL_INDEX_8[(y / ratio) * 8 + x / ratio])]
+                        let entry = DIAGONAL_INDEX_8[(y / ratio) * 8 + x / ratio];
+                        list.lists[size_id][c][usize::from(entry)]
                     };
                 }
             }

@@ -1499,9 +1499,8 @@ fn component_blocks(
     max_h: usize,
     max_v: usize,
 ) -> (usize, usize) {
-    let samples = |size: u16, factor: u8, max: usize| {
-        (usize::from(size) * usize::from(factor)).div_ceil(max)
-    };
+    let samples =
+        |size: u16, factor: u8, max: usize| (usize::from(size) * usize::from(factor)).div_ceil(max);
     (
         samples(width, component.horizontal_sampling_factor, max_h).div_ceil(8),
         samples(height, component.vertical_sampling_factor, max_v).div_ceil(8),
