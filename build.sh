@@ -126,6 +126,9 @@ run_tests() {
   # The dev profile (dependencies optimised, see Cargo.toml): a release build links every test
   # binary with LTO, which costs more than the tests themselves.
   cargo test
+  # The patched jpeg-encoder's own unit tests, where its photolift changes are tested one by one
+  # (PATCHES.md); it is not a workspace member, so it has a lock file and a target of its own.
+  cargo test --manifest-path patches/jpeg-encoder/Cargo.toml --lib --target-dir target/patches
   log "running the JavaScript unit tests (protocol drift, upload tracker)"
   node --test tests/js/
   log "checking the store packages (web-ext lint, the zips' contents)"

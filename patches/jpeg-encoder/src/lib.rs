@@ -58,6 +58,7 @@ mod huffman;
 mod image_buffer;
 mod marker;
 mod quantization;
+mod trim;
 mod writer;
 
 pub use encoder::{ChromaSubsamplingMethod, ColorType, Encoder, JpegColorType, SamplingFactor};

@@ -282,6 +282,13 @@ impl QuantizationTable {
         q_table
     }
 
+    /// photolift patch: the divisor of coefficient `index` (natural order) as the DCT scales
+    /// it, 8 × the table's value.
+    #[inline]
+    pub(crate) fn step(&self, index: usize) -> u16 {
+        self.table[index].get()
+    }
+
     #[inline]
     pub fn get(&self, index: usize) -> u8 {
         (self.table[index].get() >> 3) as u8
