@@ -26,6 +26,7 @@ import { basename, dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { chromiumExecutable } from '../e2e/harness.mjs';
+import { heifLimitedRange } from './heif-range.mjs';
 import { roundTo8Bits } from './png16.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -38,6 +39,9 @@ const ONLY = process.env.PHOTOLIFT_BENCH_ONLY?.split(',');
 const BASELINE = process.env.PHOTOLIFT_BENCH_BASELINE;
 // The build measured as "photolift" (default: this tree's dist/chrome).
 const EXTENSION = process.env.PHOTOLIFT_BENCH_EXTENSION ?? join(root, 'dist', 'chrome');
+// A folder to keep every converter's JPEG of each input in, with the exact sizes and PSNRs logged
+// (the tables round them): how a goal decided within a rounding is checked.
+const KEEP = process.env.PHOTOLIFT_BENCH_KEEP;
 const log = (...args) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}]`, ...args);
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
@@ -123,7 +127,7 @@ function prepareInputs(dir) {
   for (const path of [...heics, join('heic-world', 'iphone15pro_gainmap_tmap.heic')]) {
     const name = basename(path);
     copyFileSync(join(corpus, path), join(dir, name));
-    inputs.push({ name, kind: 'heic', references: nativeDecode(dir, name) });
+    inputs.push({ name, kind: 'heic', references: nativeDecode(dir, name), limitedRange: heifLimitedRange(readFileSync(join(dir, name))) });
   }
   const base = join(dir, 'base.png');
   execFileSync('convert', [CAMERA_HEIC, '-strip', `PNG24:${base}`]);
@@ -376,7 +380,7 @@ async function installBench(withBaseline) {
      * wholly), with how far libheif-js's own decode is from it, or libheif-js's decode where
      * heif-convert cannot read the file; a PNG or WebP as the browser decodes it.
      */
-    async reference(name, kind, candidates) {
+    async reference(name, kind, candidates, limitedRange) {
       if (references.has(name)) return references.get(name);
       const bytes = await load(name);
       let found = { pixels: null, libheifJs: null, from: 'source' };
@@ -391,15 +395,24 @@ async function installBench(withBaseline) {
             found = { pixels, libheifJs: scores, from: 'heif-convert' };
           }
         }
+        if (limitedRange && found.pixels) {
+          // libheif's limited-range conversion is the standard's × 256/255 (its 256/219 and
+          // 256/224 for 255/219 and 255/224), so its RGB is divided back, kept unrounded; a
+          // channel it clipped at 255 stays there (docs/SPEED.md, step 20).
+          const { width, height, data } = found.pixels;
+          const standard = Float32Array.from(data, (v, i) => (i % 4 === 3 || v === 255 ? v : (v * 255) / 256));
+          found.pixels = { width, height, data: standard };
+          if (found.from === 'heif-convert' && ours) found.libheifJs = psnr(found.pixels, ours);
+        }
       }
       references.set(name, found);
       return found;
     },
     /** Quality of the last JPEG `converter` made of `name`. */
-    async quality(converter, name, kind, candidates) {
+    async quality(converter, name, kind, candidates, limitedRange) {
       const jpeg = window.bench.last?.[`${converter}/${name}`];
       if (!jpeg) return null;
-      const reference = (await window.bench.reference(name, kind, candidates)).pixels;
+      const reference = (await window.bench.reference(name, kind, candidates, limitedRange)).pixels;
       const decoded = await rgbaOf(new Blob([jpeg], { type: 'image/jpeg' })).catch(() => null);
       const scores = reference && decoded ? psnr(reference, decoded) : { luma: null, rgb: null };
       return { ...scores, ...segments(jpeg) };
@@ -431,6 +444,23 @@ const converterFor = (kind) => [
   'photolift', ...(BASELINE ? ['photolift before'] : []), ...(kind === 'heic' ? ['libheif-js', 'heic2any'] : ['canvas']),
 ].filter((c) => !CONVERTERS || CONVERTERS.includes(c));
 
+/** Writes each converter's JPEG of `row`'s input into KEEP and logs its exact size and PSNRs. */
+async function keep(page, row, converters) {
+  mkdirSync(KEEP, { recursive: true });
+  for (const converter of converters) {
+    const base64 = await page.evaluate(([c, n]) => {
+      const jpeg = window.bench.last?.[`${c}/${n}`];
+      if (!jpeg) return null;
+      let text = '';
+      for (let i = 0; i < jpeg.length; i += 0x8000) text += String.fromCharCode(...jpeg.subarray(i, i + 0x8000));
+      return btoa(text);
+    }, [converter, row.input.name]);
+    if (base64) writeFileSync(join(KEEP, `${row.input.name}.${converter.replace(/ /g, '-')}.jpg`), Buffer.from(base64, 'base64'));
+  }
+  const exact = Object.entries(row.results).map(([c, r]) => [c, { bytes: r.bytes, picture: r.picture, luma: r.luma, rgb: r.rgb }]);
+  log('exact', row.input.name, JSON.stringify(Object.fromEntries(exact)));
+}
+
 async function browserTables(inputs, dir) {
   const server = await serve(dir);
   const browser = await chromium.launch({ executablePath: chromiumExecutable(), headless: true, args: ['--no-sandbox', '--disable-gpu'] });
@@ -458,17 +488,20 @@ async function browserTables(inputs, dir) {
       const row = { input, results: {} };
       for (const converter of converters) {
         const ok = runs[converter].filter((r) => !r.error);
-        const quality = ok.length ? await page.evaluate(([c, n, k, r]) => window.bench.quality(c, n, k, r), [converter, input.name, input.kind, input.references ?? []]) : null;
+        const quality = ok.length
+          ? await page.evaluate(([c, n, k, r, l]) => window.bench.quality(c, n, k, r, l), [converter, input.name, input.kind, input.references ?? [], Boolean(input.limitedRange)])
+          : null;
         row.results[converter] = ok.length === runs[converter].length
           ? { ms: median(ok.map((r) => r.ms)), bytes: ok[0].bytes, ...quality }
           : { error: runs[converter].find((r) => r.error).error };
       }
       if (input.kind === 'heic') {
-        Object.assign(row, await page.evaluate(async ([n, k, r]) => {
-          const { libheifJs, from } = await window.bench.reference(n, k, r);
+        Object.assign(row, await page.evaluate(async ([n, k, r, l]) => {
+          const { libheifJs, from } = await window.bench.reference(n, k, r, l);
           return { libheifJs, referenceFrom: from };
-        }, [input.name, input.kind, input.references]));
+        }, [input.name, input.kind, input.references, Boolean(input.limitedRange)]));
       }
+      if (KEEP) await keep(page, row, converters);
       await page.evaluate(() => window.bench.forget());
       log(input.name, JSON.stringify(Object.fromEntries(Object.entries(row.results).map(([c, r]) => [c, r.ms ? Math.round(r.ms) : r.error]))));
       rows.push(row);
@@ -520,6 +553,10 @@ function printTables({ rows, throughput, version, files }) {
     + ` ${apart.map((row) => `${row.input.name} ${row.libheifJs.luma.toFixed(1)}/${row.libheifJs.rgb.toFixed(1)} dB`).join(', ') || 'none'}`);
   const fallback = rows.filter((row) => row.referenceFrom === 'libheif-js').map((row) => row.input.name);
   if (fallback.length) console.log(`heif-convert cannot read ${fallback.join(', ')}: the reference there is libheif-js's decode.`);
+  const limited = rows.filter((row) => row.input.limitedRange).map((row) => row.input.name);
+  if (limited.length) {
+    console.log(`Limited range (${limited.join(', ')}): the reference is libheif's RGB × 255/256, the BT.601/BT.709 scale (libheif's is 256/219 for 255/219).`);
+  }
   const one = throughput[0][1];
   console.log(`\nphotolift workers on ${files} copies of ${basename(CAMERA_HEIC)} (12 MP): photos/minute`);
   console.log('| workers | photos/minute | × one worker |\n|--:|--:|--:|');
