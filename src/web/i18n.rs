@@ -58,19 +58,35 @@ pub fn text(key: &str, args: &[&str]) -> String {
     }
 }
 
+thread_local! {
+    /// The UI language's number format, made once: `Number.toLocaleString` makes a new
+    /// `Intl.NumberFormat` on every call, and the panel writes numbers on every render (a
+    /// measurable share of its main thread in a bulk upload, docs/SPEED.md step 20). The same
+    /// default options, so the same words.
+    static FORMAT_NUMBER: js_sys::Function = {
+        let locales = js_sys::Array::of1(&ui_language().into());
+        js_sys::Intl::NumberFormat::new(&locales, &js_sys::Object::new()).format()
+    };
+}
+
+fn formatted(x: f64) -> String {
+    FORMAT_NUMBER.with(|format| {
+        format
+            .call1(&JsValue::NULL, &x.into())
+            .ok()
+            .and_then(|words| words.as_string())
+            .unwrap_or_else(|| x.to_string())
+    })
+}
+
 /// A whole number in the UI language's format (`1,234`, `1.234`, `1 234`).
 pub fn number(n: u64) -> String {
-    js_sys::Number::from(n as f64)
-        .to_locale_string(ui_language())
-        .into()
+    formatted(n as f64)
 }
 
 /// A quantity with at most one decimal (`2.5`, `2,5`; `3` rather than `3.0`).
 pub fn decimal(x: f64) -> String {
-    let rounded = (x * 10.0).round() / 10.0;
-    js_sys::Number::from(rounded)
-        .to_locale_string(ui_language())
-        .into()
+    formatted((x * 10.0).round() / 10.0)
 }
 
 /// A moment (ms since the epoch) as the UI language writes a date and time, in local time.

@@ -39,11 +39,13 @@ pub fn set_disabled(el: &Element, disabled: bool) -> Result<(), JsValue> {
     }
 }
 
-/// One inline style property.
+/// One inline style property, touching the DOM only on a change.
 pub fn set_style(el: &Element, property: &str, value: &str) -> Result<(), JsValue> {
-    el.unchecked_ref::<HtmlElement>()
-        .style()
-        .set_property(property, value)
+    let style = el.unchecked_ref::<HtmlElement>().style();
+    if style.get_property_value(property)? != value {
+        style.set_property(property, value)?;
+    }
+    Ok(())
 }
 
 /// `<button type="button" class="class" data-action="action">label</button>`.
