@@ -17,7 +17,8 @@
 //    one photo per worker at a time, and nothing else happens. "bulk": the same N files picked on the
 //    panel, converted, handed to the page and uploaded to the stand-in; from the pick to the last
 //    registration on the server. Rounds bare, bulk, bare, … (PHOTOLIFT_BENCH_PIPELINE_ROUNDS bulk
-//    rounds, default 2), so that each bulk round has a bare round on either side. The bare workers
+//    rounds, default 4: on two cores a single round's ratio moves by ±5–9 points, and the median of
+//    two is their mean), so that each bulk round has a bare round on either side. The bare workers
 //    live through all rounds, as the panel's do, and both are warmed up first with two photos
 //    (untimed): a worker's first conversions run on WebAssembly code not optimised yet.
 //    Then where the bulk upload's extra time went: before the first conversion, workers idle between
@@ -44,7 +45,7 @@ import { chromiumProcesses, cpuTicks, findBrowserPid } from './procs.mjs';
 const COLD_RUNS = Number(process.env.PHOTOLIFT_BENCH_COLD_RUNS ?? 5);
 const IDLE_MS = Number(process.env.PHOTOLIFT_BENCH_IDLE_MS ?? 3000);
 const N = Number(process.env.PHOTOLIFT_BENCH_PIPELINE_FILES ?? 24);
-const ROUNDS = Number(process.env.PHOTOLIFT_BENCH_PIPELINE_ROUNDS ?? 2);
+const ROUNDS = Number(process.env.PHOTOLIFT_BENCH_PIPELINE_ROUNDS ?? 4);
 const ONLY = process.env.PHOTOLIFT_BENCH_ONLY ?? '';
 const BUILDS = [['photolift', realpathSync(process.env.PHOTOLIFT_BENCH_EXTENSION ?? EXTENSION_DIR)]];
 if (process.env.PHOTOLIFT_BENCH_BASELINE) BUILDS.push(['photolift before', realpathSync(process.env.PHOTOLIFT_BENCH_BASELINE)]);
