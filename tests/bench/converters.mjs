@@ -10,14 +10,15 @@
 //
 // Per input and converter: median wall time of RUNS runs (converters interleaved: every round
 // runs each converter once, in turn), the ratio to photolift's time, the JPEG's size, its luma
-// and RGB PSNR against libheif's native decode (heif-convert to PNG; PNG/WebP: the source as the
-// browser decodes it), both read as coded (no colour management, transparent parts on white), and
-// whether the JPEG kept
-// the EXIF and the ICC profile. Then photos/minute of 1, 2 and 4 photolift workers on copies of
-// a 12 MP HEIC, and the native CLI against libheif's heif-convert on 8 camera HEICs.
+// and RGB PSNR against libheif's native decode (heif-convert to PNG; a limited-range HEIC at the
+// BT.601 scale, heif-range.mjs; PNG/WebP: the source as the browser decodes it), both read as
+// coded (no colour management, transparent parts on white), and whether the JPEG kept the EXIF
+// and the ICC profile. Then photos/minute of 1, 2 and 4 photolift workers on copies of a 12 MP
+// HEIC, and the native CLI against libheif's heif-convert on 8 camera HEICs.
 //
 //   node tests/bench/converters.mjs          (after ./build.sh: dist/chrome and the release CLI)
 //   PHOTOLIFT_BENCH_RUNS=3 PHOTOLIFT_BENCH_ONLY=pug,example node tests/bench/converters.mjs
+//   PHOTOLIFT_BENCH_KEEP=<folder> …   keeps each converter's JPEGs, logs exact sizes and PSNRs
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createServer } from 'node:http';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
