@@ -227,6 +227,12 @@ impl HuffmanTable {
         res
     }
 
+    /// photolift patch: the length in bits of `value`'s code, 0 when the table has none.
+    #[inline]
+    pub(crate) fn code_length(&self, value: u8) -> u8 {
+        self.lookup_table[value as usize].0
+    }
+
     pub fn length(&self) -> &[u8; 16] {
         &self.length
     }

@@ -36,17 +36,12 @@ impl AcCodeLengths {
     }
 
     fn of(table: &HuffmanTable) -> Self {
-        let mut lengths = [16u8; 256];
-        let mut length = 0;
-        let mut values = table.values().iter();
-        for (bits, &count) in table.length().iter().enumerate() {
-            length = bits as u8 + 1;
-            for value in values.by_ref().take(usize::from(count)) {
-                lengths[usize::from(*value)] = length;
+        AcCodeLengths(core::array::from_fn(|symbol| {
+            match table.code_length(symbol as u8) {
+                0 => 16,
+                length => length,
             }
-        }
-        debug_assert!(length <= 16);
-        AcCodeLengths(lengths)
+        }))
     }
 
     fn bits(&self, symbol: u8) -> i64 {
