@@ -26,7 +26,7 @@ pub use decode::decode_rare;
 pub use decode::RareImage;
 pub use error::{photo_format_of_name, ConvertError, NonPhoto};
 pub use sniff::{sniff_format, Format, VideoKind};
-pub use thumbnail::{jpeg_data_url, THUMBNAIL_EDGE};
+pub use thumbnail::THUMBNAIL_EDGE;
 
 /// How to convert.
 #[derive(Debug, Clone, Serialize)]

@@ -121,27 +121,6 @@ fn rgb_of([y, cb, cr]: [f32; 3]) -> [u8; 3] {
     ]
 }
 
-/// `jpeg` as a `data:` URL, which the panel's row shows as it is and which outlives any blob.
-pub fn jpeg_data_url(jpeg: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut url = String::with_capacity(23 + jpeg.len().div_ceil(3) * 4);
-    url.push_str("data:image/jpeg;base64,");
-    for chunk in jpeg.chunks(3) {
-        let bits = chunk
-            .iter()
-            .enumerate()
-            .fold(0u32, |b, (i, &v)| b | u32::from(v) << (16 - 8 * i));
-        for i in 0..4 {
-            url.push(if i <= chunk.len() {
-                char::from(ALPHABET[(bits >> (18 - 6 * i) & 63) as usize])
-            } else {
-                '='
-            });
-        }
-    }
-    url
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -170,18 +149,6 @@ mod tests {
             None
         );
         assert_eq!(thumbnail_profile(None), None);
-    }
-
-    #[test]
-    fn data_urls_are_base64_with_padding() {
-        let url =
-            |bytes: &[u8]| jpeg_data_url(bytes)["data:image/jpeg;base64,".len()..].to_string();
-        assert_eq!(url(b""), "");
-        assert_eq!(url(b"f"), "Zg==");
-        assert_eq!(url(b"fo"), "Zm8=");
-        assert_eq!(url(b"foo"), "Zm9v");
-        assert_eq!(url(b"foobar"), "Zm9vYmFy");
-        assert_eq!(url(&[0xff, 0xd8, 0xff, 0xe0]), "/9j/4A==");
     }
 
     #[test]

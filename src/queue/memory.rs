@@ -181,6 +181,13 @@ mod tests {
         }
         assert_eq!(encode_base64(b"photolift"), "cGhvdG9saWZ0");
         assert_eq!(encode_base64(b"ab"), "YWI=");
+        // Padding of every group length, and a JPEG's first bytes (a row thumbnail's data: URL).
+        assert_eq!(encode_base64(b""), "");
+        assert_eq!(encode_base64(b"f"), "Zg==");
+        assert_eq!(encode_base64(b"fo"), "Zm8=");
+        assert_eq!(encode_base64(b"foo"), "Zm9v");
+        assert_eq!(encode_base64(b"foobar"), "Zm9vYmFy");
+        assert_eq!(encode_base64(&[0xff, 0xd8, 0xff, 0xe0]), "/9j/4A==");
         assert_eq!(decode_base64("YWI").unwrap(), b"ab");
         assert!(decode_base64("YW!=").is_none());
     }

@@ -11,7 +11,7 @@ use super::messages::{from_js, to_js};
 use super::trace;
 use crate::convert::{self, Conversion, ConvertError, ConvertOptions, Format, RareImage};
 use crate::protocol::{FromCodecs, FromWorker, RareFormat, ToCodecs, ToWorker};
-use crate::queue::{Reason, MAX_CONVERT_INPUT_BYTES, READ_CHUNK_BYTES};
+use crate::queue::{memory, Reason, MAX_CONVERT_INPUT_BYTES, READ_CHUNK_BYTES};
 use js_sys::{Array, ArrayBuffer, Function, Promise, Reflect, Uint8Array};
 use sha2::{Digest, Sha256};
 use std::cell::RefCell;
@@ -202,6 +202,12 @@ fn native_sha256(bytes: &ArrayBuffer) -> Result<JsFuture, JsValue> {
 }
 
 /// A file that goes up as it is (a JPEG, a video): the panel hands the page its original `File`.
+/// A row thumbnail's JPEG as a `data:` URL, which the panel's row shows as it is and which
+/// outlives any blob.
+fn jpeg_data_url(jpeg: &[u8]) -> String {
+    format!("data:image/jpeg;base64,{}", memory::encode_base64(jpeg))
+}
+
 fn post_unchanged(job: u32, name: String, format: Format, content_key: String) {
     let message = FromWorker::Converted {
         job,
@@ -336,7 +342,7 @@ async fn convert_file(job: u32, file: File, options: ConvertOptions) {
                 kept_exif: jpeg.kept.exif,
                 kept_icc: jpeg.kept.icc,
                 date_rescued: jpeg.kept.date_rescued,
-                thumbnail: jpeg.thumbnail.as_deref().map(convert::jpeg_data_url),
+                thumbnail: jpeg.thumbnail.as_deref().map(jpeg_data_url),
             };
             post(&message, Some(&output));
             trace::mark("posted", job);
