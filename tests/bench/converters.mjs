@@ -27,6 +27,7 @@ import { basename, dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { chromiumExecutable } from '../e2e/harness.mjs';
+import { boxes, find } from './heif-boxes.mjs';
 import { heifLimitedRange } from './heif-range.mjs';
 import { roundTo8Bits } from './png16.mjs';
 
@@ -99,23 +100,11 @@ function nativeDecode(dir, name) {
  */
 function withoutMetadataLinks(bytes) {
   const copy = Buffer.from(bytes);
-  const boxes = function* (start, end) {
-    for (let at = start; at + 8 <= end;) {
-      const size = copy.readUInt32BE(at);
-      const type = copy.toString('latin1', at + 4, at + 8);
-      const header = size === 1 ? 16 : 8;
-      const length = size === 1 ? Number(copy.readBigUInt64BE(at + 8)) : size === 0 ? end - at : size;
-      if (length < header) return;
-      yield { at, type, body: at + header, end: Math.min(at + length, end) };
-      at += length;
-    }
-  };
-  const find = (type, start, end) => [...boxes(start, end)].find((box) => box.type === type);
-  const meta = find('meta', 0, copy.length);
+  const meta = find(copy, 'meta', 0, copy.length);
   // `meta` and `iref` are full boxes: 4 bytes of version and flags before their children.
-  const iref = meta && find('iref', meta.body + 4, meta.end);
+  const iref = meta && find(copy, 'iref', meta.body + 4, meta.end);
   if (!iref) return copy;
-  for (const reference of boxes(iref.body + 4, iref.end)) {
+  for (const reference of boxes(copy, iref.body + 4, iref.end)) {
     if (reference.type === 'cdsc') copy.write('xdsc', reference.at + 4, 'latin1');
   }
   return copy;

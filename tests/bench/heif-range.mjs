@@ -6,21 +6,7 @@
 // YCbCr to RGB with 256/219 and 256/224 where BT.601 and BT.709 say 255/219 and 255/224: its
 // RGB of such a picture is 256/255 of the standard's (docs/SPEED.md, step 20).
 
-/** The boxes between `start` and `end` of `bytes`: type, body start, end. */
-function* boxes(bytes, start, end) {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  for (let at = start; at + 8 <= end;) {
-    const size = view.getUint32(at);
-    const type = String.fromCharCode(...bytes.subarray(at + 4, at + 8));
-    const header = size === 1 ? 16 : 8;
-    const length = size === 1 ? Number(view.getBigUint64(at + 8)) : size === 0 ? end - at : size;
-    if (length < header) return;
-    yield { type, body: at + header, end: Math.min(at + length, end) };
-    at += length;
-  }
-}
-
-const find = (bytes, type, start, end) => [...boxes(bytes, start, end)].find((box) => box.type === type);
+import { boxes, find } from './heif-boxes.mjs';
 
 /** The item properties (`meta`/`iprp`/`ipco`'s children) of a HEIF file, or []. */
 function properties(bytes) {
