@@ -61,7 +61,7 @@ pub fn text(key: &str, args: &[&str]) -> String {
 thread_local! {
     /// The UI language's number format, made once: `Number.toLocaleString` makes a new
     /// `Intl.NumberFormat` on every call, and the panel writes numbers on every render (a
-    /// measurable share of its main thread in a bulk upload, docs/SPEED.md step 20). The same
+    /// measurable share of its main thread in a bulk upload, docs/SPEED.md step 21). The same
     /// default options, so the same words.
     static FORMAT_NUMBER: js_sys::Function = {
         let locales = js_sys::Array::of1(&ui_language().into());
